@@ -1,0 +1,3 @@
+from edge_api.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,114 @@
+"""The ASGI application: routes, middleware, and a lifespan that builds everything once."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.routing import BaseRoute, Route
+
+from edge_api.admin import admin_routes
+from edge_api.challenge_api import challenge_endpoint, submit_endpoint
+from edge_api.cors import preflight
+from edge_api.demo_site import ensure_demo_site
+from edge_api.errors import exception_handlers
+from edge_api.health import healthz, readyz
+from edge_api.keys import load_admin_token, load_keyring
+from edge_api.metrics import MetricsMiddleware, metrics_endpoint
+from edge_api.middleware import BodyLimitMiddleware, RequestIdMiddleware
+from edge_api.openapi import openapi_endpoint
+from edge_api.pow import ChallengeIssuer
+from edge_api.services import Services
+from edge_api.settings import Settings
+from edge_api.sites import SiteRegistry
+from edge_api.siteverify import siteverify_endpoint
+from edge_api.store import Store, open_store
+from edge_api.tokens import TokenService
+from scoring import RulesScorer, Scorer
+
+__all__ = ["BODY_LIMITS", "create_app"]
+
+logger = logging.getLogger("palisade")
+
+BODY_LIMITS = (
+    ("/v1/challenge", 2 * 1024),
+    ("/v1/submit", 256 * 1024),
+    ("/siteverify", 8 * 1024),
+    ("/turnstile/v0/siteverify", 8 * 1024),
+    ("/recaptcha/api/siteverify", 8 * 1024),
+    ("/admin/", 64 * 1024),
+)
+
+
+def routes() -> list[BaseRoute]:
+    return [
+        Route("/v1/challenge", challenge_endpoint, methods=["POST"]),
+        Route("/v1/submit", submit_endpoint, methods=["POST"]),
+        Route("/v1/challenge", preflight, methods=["OPTIONS"]),
+        Route("/v1/submit", preflight, methods=["OPTIONS"]),
+        Route("/siteverify", siteverify_endpoint("hcaptcha"), methods=["POST"]),
+        Route("/turnstile/v0/siteverify", siteverify_endpoint("turnstile"), methods=["POST"]),
+        Route("/recaptcha/api/siteverify", siteverify_endpoint("recaptcha"), methods=["POST"]),
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/readyz", readyz, methods=["GET"]),
+        Route("/metrics", metrics_endpoint, methods=["GET"]),
+        Route("/openapi.json", openapi_endpoint, methods=["GET"]),
+        *admin_routes(),
+    ]
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    clock: Callable[[], float] = time.time,
+    store: Store | None = None,
+    scorer: Scorer | None = None,
+) -> Starlette:
+    """Build the app. ``clock``, ``store`` and ``scorer`` are injectable for tests."""
+    settings = settings or Settings.from_env()
+    # Fail at start-up, not on the first request, when keys are missing or broken.
+    keyring = load_keyring(settings)
+    admin_token = load_admin_token(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        active_store = store or open_store(
+            None if settings.redis_url is None else settings.redis_url.reveal()
+        )
+        if not await active_store.ping():
+            logger.warning("the store does not answer yet; /readyz reports 503 until it does")
+        services = Services(
+            settings=settings,
+            store=active_store,
+            sites=SiteRegistry(
+                active_store, cache_seconds=settings.site_cache_seconds, clock=clock
+            ),
+            challenges=ChallengeIssuer(keyring, lifetime=settings.challenge_seconds),
+            tokens=TokenService(keyring),
+            scorer=scorer or RulesScorer(),
+            clock=clock,
+            admin_token=admin_token,
+        )
+        app.state.services = services
+        if settings.dev:
+            app.state.demo_site = await ensure_demo_site(services)
+        try:
+            yield
+        finally:
+            if store is None:
+                await active_store.close()
+
+    return Starlette(
+        routes=routes(),
+        middleware=[
+            Middleware(RequestIdMiddleware),
+            Middleware(MetricsMiddleware),
+            Middleware(BodyLimitMiddleware, limits=BODY_LIMITS),
+        ],
+        exception_handlers=exception_handlers,
+        lifespan=lifespan,
+    )

@@ -1,0 +1,119 @@
+"""Pure ASGI middleware: request ids and per-path body size limits."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Sequence
+
+import orjson
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from edge_api._exceptions import PayloadTooLarge
+
+__all__ = ["DEFAULT_BODY_LIMIT", "BodyLimitMiddleware", "RequestIdMiddleware"]
+
+DEFAULT_BODY_LIMIT = 64 * 1024
+_REQUEST_ID_RE = re.compile(rb"^[A-Za-z0-9._-]{8,64}$")
+
+
+class RequestIdMiddleware:
+    """Takes a sane ``X-Request-Id`` from the CDN or makes one; echoes it on the response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = b""
+        for name, value in scope["headers"]:
+            if name == b"x-request-id" and _REQUEST_ID_RE.match(value):
+                request_id = value
+                break
+        if not request_id:
+            request_id = secrets.token_hex(8).encode()
+        scope.setdefault("state", {})["request_id"] = request_id.decode()
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id)]
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
+
+
+class BodyLimitMiddleware:
+    """413 with a JSON error when a body exceeds the limit of its path.
+
+    Checks ``Content-Length`` up front and counts streamed (chunked) bodies too; a
+    streamed body that grows too large raises :class:`PayloadTooLarge` inside the
+    handler's read, which the exception handlers answer as 413.
+    """
+
+    def __init__(
+        self, app: ASGIApp, *, limits: Sequence[tuple[str, int]], default: int = DEFAULT_BODY_LIMIT
+    ) -> None:
+        self.app = app
+        # Longest prefix first so /v1/submit wins over /v1/.
+        self.limits = sorted(limits, key=lambda item: -len(item[0]))
+        self.default = default
+
+    def limit_for(self, path: str) -> int:
+        for prefix, limit in self.limits:
+            if path.startswith(prefix):
+                return limit
+        return self.default
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.limit_for(scope["path"])
+        for name, value in scope["headers"]:
+            if name == b"content-length":
+                try:
+                    declared = int(value)
+                except ValueError:
+                    await _reply_413(send, limit, "Content-Length is not a number", status=400)
+                    return
+                if declared > limit:
+                    await _reply_413(send, limit)
+                    return
+                break
+
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise PayloadTooLarge(f"request body exceeds {limit} bytes for this endpoint")
+            return message
+
+        await self.app(scope, limited_receive, send)
+
+
+async def _reply_413(
+    send: Send, limit: int, detail: str | None = None, *, status: int = 413
+) -> None:
+    body = orjson.dumps(
+        {
+            "error": "body_too_large" if status == 413 else "invalid_request",
+            "detail": detail or f"request body exceeds {limit} bytes for this endpoint",
+        }
+    )
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,35 @@
+"""The expensive, long-lived parts of the service, built once in the app lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from edge_api.pow import ChallengeIssuer
+from edge_api.settings import Settings
+from edge_api.sites import SiteRegistry
+from edge_api.store import Store
+from edge_api.tokens import TokenService
+from scoring import Scorer
+
+__all__ = ["DemoSite", "Services"]
+
+
+@dataclass(frozen=True, slots=True)
+class DemoSite:
+    """The dev-mode demo site's credentials (the demo page verifies with them)."""
+
+    sitekey: str
+    secret: str
+
+
+@dataclass(slots=True)
+class Services:
+    settings: Settings
+    store: Store
+    sites: SiteRegistry
+    challenges: ChallengeIssuer
+    tokens: TokenService
+    scorer: Scorer
+    clock: Callable[[], float]
+    admin_token: str | None

@@ -1,0 +1,160 @@
+"""Service settings: read once from ``PALISADE_*`` environment variables and validated.
+
+| variable | default | meaning |
+| --- | --- | --- |
+| ``PALISADE_ENV`` | ``dev`` | ``dev`` or ``production`` |
+| ``PALISADE_REDIS_URL`` | unset | unset: embedded in-memory store (one process); set: Redis |
+| ``PALISADE_ADMIN_TOKEN`` | dev: generated | bearer token of the admin API |
+| ``PALISADE_SIGNING_KEYS`` | dev: generated | ``kid:base64key[,kid:base64key...]``, first signs |
+| ``PALISADE_DATA_DIR`` | ``.palisade`` | where dev mode keeps generated keys |
+| ``PALISADE_TRUSTED_PROXIES`` | empty | CIDRs whose forwarding headers are believed |
+| ``PALISADE_SITE_CACHE_SECONDS`` | ``5`` | how long a worker caches a site record |
+| ``PALISADE_CHALLENGE_SECONDS`` | ``120`` | lifetime of a PoW challenge |
+| ``PALISADE_MODEL_PATH`` | shipped model | ONNX model of the scorer |
+| ``PALISADE_SHADOW_MODEL_PATH`` | unset | a shadow model, scored and counted, never used |
+| ``PALISADE_LOG_LEVEL`` | ``info`` | log level |
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from edge_api._exceptions import ConfigError
+from edge_api._secret import Secret
+
+__all__ = [
+    "DEFAULT_CHALLENGE_SECONDS",
+    "DEFAULT_DATA_DIR",
+    "DEFAULT_SITE_CACHE_SECONDS",
+    "Settings",
+]
+
+DEFAULT_DATA_DIR = Path(".palisade")
+DEFAULT_SITE_CACHE_SECONDS = 5.0
+DEFAULT_CHALLENGE_SECONDS = 120
+_LOG_LEVELS = ("debug", "info", "warning", "error")
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    env: Literal["dev", "production"] = "dev"
+    redis_url: Secret | None = None
+    admin_token: Secret | None = None
+    signing_keys: Secret | None = None
+    data_dir: Path = DEFAULT_DATA_DIR
+    trusted_proxies: tuple[IPNetwork, ...] = ()
+    site_cache_seconds: float = DEFAULT_SITE_CACHE_SECONDS
+    challenge_seconds: int = DEFAULT_CHALLENGE_SECONDS
+    model_path: Path | None = None
+    shadow_model_path: Path | None = None
+    log_level: str = "info"
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def dev(self) -> bool:
+        return self.env == "dev"
+
+    @property
+    def embedded_store(self) -> bool:
+        return self.redis_url is None
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read and validate ``PALISADE_*`` variables; raises :class:`ConfigError`."""
+        env_vars = os.environ if environ is None else environ
+
+        def get(name: str) -> str | None:
+            value = env_vars.get(f"PALISADE_{name}")
+            return value.strip() if value is not None and value.strip() else None
+
+        env = get("ENV") or "dev"
+        if env not in ("dev", "production"):
+            raise ConfigError(f"PALISADE_ENV must be 'dev' or 'production', got {env!r}")
+        log_level = (get("LOG_LEVEL") or "info").lower()
+        if log_level not in _LOG_LEVELS:
+            raise ConfigError(f"PALISADE_LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)}")
+        redis_url = get("REDIS_URL")
+        if redis_url is not None and not redis_url.startswith(
+            ("redis://", "rediss://", "unix://", "redis+cluster://", "rediss+cluster://")
+        ):
+            raise ConfigError("PALISADE_REDIS_URL must start with redis:// or rediss://")
+        settings = cls(
+            env=env,  # type: ignore[arg-type]  # checked above
+            redis_url=Secret(redis_url) if redis_url else None,
+            admin_token=_secret(get("ADMIN_TOKEN")),
+            signing_keys=_secret(get("SIGNING_KEYS")),
+            data_dir=Path(get("DATA_DIR") or DEFAULT_DATA_DIR),
+            trusted_proxies=_parse_networks(get("TRUSTED_PROXIES")),
+            site_cache_seconds=_number(
+                "SITE_CACHE_SECONDS", get("SITE_CACHE_SECONDS"), DEFAULT_SITE_CACHE_SECONDS, 0, 300
+            ),
+            challenge_seconds=int(
+                _number(
+                    "CHALLENGE_SECONDS",
+                    get("CHALLENGE_SECONDS"),
+                    DEFAULT_CHALLENGE_SECONDS,
+                    10,
+                    3600,
+                )
+            ),
+            model_path=_path(get("MODEL_PATH")),
+            shadow_model_path=_path(get("SHADOW_MODEL_PATH")),
+            log_level=log_level,
+        )
+        if settings.env == "production":
+            missing = [
+                name
+                for name, value in (
+                    ("PALISADE_SIGNING_KEYS", settings.signing_keys),
+                    ("PALISADE_ADMIN_TOKEN", settings.admin_token),
+                )
+                if value is None
+            ]
+            if missing:
+                raise ConfigError(
+                    f"production mode refuses to start without {' and '.join(missing)} "
+                    "(dev mode generates them; see docs/configuration.md)"
+                )
+        return settings
+
+
+def _secret(value: str | None) -> Secret | None:
+    return Secret(value) if value else None
+
+
+def _path(value: str | None) -> Path | None:
+    return Path(value) if value else None
+
+
+def _number(name: str, raw: str | None, default: float, low: float, high: float) -> float:
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"PALISADE_{name} must be a number, got {raw!r}") from None
+    if not low <= value <= high:
+        raise ConfigError(f"PALISADE_{name} must be between {low:g} and {high:g}, got {raw}")
+    return value
+
+
+def _parse_networks(raw: str | None) -> tuple[IPNetwork, ...]:
+    if raw is None:
+        return ()
+    networks = []
+    for part in raw.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(part, strict=False))
+        except ValueError:
+            raise ConfigError(f"PALISADE_TRUSTED_PROXIES: {part!r} is not a CIDR") from None
+    return tuple(networks)

@@ -1,0 +1,229 @@
+"""``POST /siteverify``: the customer backend's check, in the flavour of the path it came on.
+
+``/siteverify`` answers like hCaptcha, ``/turnstile/v0/siteverify`` like Cloudflare
+Turnstile and ``/recaptcha/api/siteverify`` like reCAPTCHA, so an integration moves
+over by changing the URL. HTTP status is 200 for every verification outcome, as
+those services answer; only malformed transport (oversized body) is a 4xx.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import parse_qsl
+
+import msgspec
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response
+
+from edge_api._exceptions import StoreError
+from edge_api.services import Services
+from edge_api.testkeys import TEST_SECRETS, TEST_TOKENS, TestSecret
+from edge_api.tokens import TokenClaims
+
+__all__ = ["FLAVOURS", "Flavour", "siteverify_endpoint", "verify"]
+
+logger = logging.getLogger("palisade.siteverify")
+MAX_FIELD = 4096
+MAX_IDEMPOTENCY_KEY = 128
+
+
+@dataclass(frozen=True, slots=True)
+class Flavour:
+    """Error codes that differ between the services."""
+
+    name: str
+    expired: str
+    duplicate: str
+    sitekey_mismatch: str
+    dummy_secret_needed: str  # a real secret given a test token
+    dummy_token_needed: str  # a test secret given a real token
+
+
+FLAVOURS = {
+    "hcaptcha": Flavour(
+        "hcaptcha",
+        "expired-input-response",
+        "already-seen-response",
+        "sitekey-secret-mismatch",
+        "not-using-dummy-secret",
+        "not-using-dummy-passcode",
+    ),
+    "turnstile": Flavour(
+        "turnstile",
+        "timeout-or-duplicate",
+        "timeout-or-duplicate",
+        "invalid-input-response",
+        "invalid-input-response",
+        "invalid-input-response",
+    ),
+    "recaptcha": Flavour(
+        "recaptcha",
+        "timeout-or-duplicate",
+        "timeout-or-duplicate",
+        "invalid-input-response",
+        "invalid-input-response",
+        "invalid-input-response",
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyInput:
+    secret: str
+    response: str
+    remoteip: str
+    sitekey: str
+    idempotency_key: str
+
+
+def _iso(ts: float) -> str:
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def _failure(*codes: str) -> dict[str, object]:
+    return {"success": False, "error-codes": list(codes)}
+
+
+def _success(claims: TokenClaims, *, replayed: bool = False) -> dict[str, object]:
+    answer: dict[str, object] = {
+        "success": True,
+        "challenge_ts": _iso(claims.iat),
+        "hostname": claims.hostname,
+        "action": claims.action,
+        "cdata": claims.cdata,
+        "score": claims.score,
+        "score_reason": list(claims.reasons),
+        "error-codes": [],
+    }
+    if claims.degraded:
+        answer["degraded"] = True
+    if replayed:
+        answer["idempotent_replay"] = True
+    return answer
+
+
+def _test_secret_answer(
+    test: TestSecret, response: str, flavour: Flavour, now: float
+) -> dict[str, object]:
+    if test.accepts is not None and response != test.accepts:
+        return _failure(flavour.dummy_token_needed)
+    if test.outcome == "fail":
+        return _failure("invalid-input-response")
+    if test.outcome == "spent":
+        return _failure(flavour.duplicate)
+    return {
+        "success": True,
+        "challenge_ts": _iso(now),
+        "hostname": "dummy-key-pass" if flavour.name == "hcaptcha" else "example.com",
+        "action": "",
+        "cdata": "",
+        "score": 1.0,
+        "score_reason": [],
+        "error-codes": [],
+    }
+
+
+async def verify(services: Services, data: VerifyInput, flavour: Flavour) -> dict[str, object]:
+    """The siteverify answer as a dict (never raises for a client's input)."""
+    if not data.secret:
+        return _failure("missing-input-secret")
+    now = services.clock()
+    test = TEST_SECRETS.get(data.secret)
+    if test is not None:
+        if not data.response:
+            return _failure("missing-input-response")
+        return _test_secret_answer(test, data.response, flavour, now)
+    try:
+        site = await services.sites.by_secret(data.secret)
+    except StoreError:
+        logger.warning("siteverify: store unavailable while looking up a secret")
+        return _failure("internal-error")
+    if site is None:
+        return _failure("invalid-input-secret")
+    if not data.response:
+        return _failure("missing-input-response")
+    if data.response in TEST_TOKENS:
+        return _failure(flavour.dummy_secret_needed)
+    check = services.tokens.check(data.response, now=now)
+    claims = check.claims
+    if check.reason == "expired":
+        return _failure(flavour.expired)
+    if not check.ok or claims is None:
+        return _failure("invalid-input-response")
+    if claims.sitekey != site.sitekey:
+        return _failure(flavour.sitekey_mismatch)
+    if data.sitekey and data.sitekey != claims.sitekey:
+        return _failure(flavour.sitekey_mismatch)
+    # Single use; the claimant's idempotency key (Turnstile) may re-verify.
+    marker = b"=" + data.idempotency_key.encode() if data.idempotency_key else b"-"
+    try:
+        previous = await services.store.claim("tok:" + claims.jti, claims.exp - now, marker)
+    except StoreError:
+        logger.warning("siteverify: store unavailable while marking a token used")
+        return _failure("internal-error")
+    if previous is None:
+        return _success(claims)
+    if data.idempotency_key and previous == marker:
+        return _success(claims, replayed=True)
+    return _failure(flavour.duplicate)
+
+
+def _field(values: dict[str, object], name: str) -> str | None:
+    value = values.get(name)
+    if value is None:
+        return ""
+    if not isinstance(value, str) or len(value) > MAX_FIELD:
+        return None
+    return value.strip()
+
+
+async def _read_input(request: Request) -> VerifyInput | None:
+    """Form-encoded, multipart or JSON body (and query string, as reCAPTCHA allows)."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    body = await request.body()
+    values: dict[str, object] = dict(request.query_params)
+    try:
+        if content_type == "application/json":
+            parsed = orjson.loads(body) if body else {}
+            if not isinstance(parsed, dict):
+                return None
+            values.update(parsed)
+        elif content_type == "multipart/form-data":
+            form = await request.form()
+            values.update({k: v for k, v in form.items() if isinstance(v, str)})
+        elif body:
+            values.update(
+                parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=True)
+            )
+    except (orjson.JSONDecodeError, UnicodeDecodeError, ValueError):
+        return None
+    fields = [
+        _field(values, name)
+        for name in ("secret", "response", "remoteip", "sitekey", "idempotency_key")
+    ]
+    if any(value is None for value in fields):
+        return None
+    secret, response, remoteip, sitekey, idempotency_key = (str(v) for v in fields)
+    if len(idempotency_key) > MAX_IDEMPOTENCY_KEY:
+        return None
+    return VerifyInput(secret, response, remoteip, sitekey, idempotency_key)
+
+
+_encoder = msgspec.json.Encoder()
+
+
+def siteverify_endpoint(flavour_name: str) -> Callable[[Request], Awaitable[Response]]:
+    """The endpoint for one flavour (one per path alias)."""
+    flavour = FLAVOURS[flavour_name]
+
+    async def endpoint(request: Request) -> Response:
+        services: Services = request.app.state.services
+        data = await _read_input(request)
+        answer = _failure("bad-request") if data is None else await verify(services, data, flavour)
+        return Response(_encoder.encode(answer), 200, media_type="application/json")
+
+    return endpoint

@@ -1,0 +1,14 @@
+"""State stores: Redis for many workers, in-memory for the embedded default."""
+
+from edge_api.store._base import Store
+from edge_api.store._memory import MemoryStore
+from edge_api.store._redis import RedisStore
+
+__all__ = ["MemoryStore", "RedisStore", "Store", "open_store"]
+
+
+def open_store(redis_url: str | None) -> Store:
+    """The store the settings ask for (called once, in the app lifespan)."""
+    if redis_url is None:
+        return MemoryStore()
+    return RedisStore(redis_url)
