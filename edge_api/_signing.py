@@ -17,7 +17,7 @@ def b64encode(data: bytes) -> str:
 def b64decode(text: str) -> bytes:
     """Strict unpadded base64url; raises ValueError on anything else."""
     try:
-        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        return base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_", validate=True)
     except (binascii.Error, ValueError) as exc:
         raise ValueError("not base64url") from exc
 

@@ -33,7 +33,7 @@ def _serve(args: argparse.Namespace) -> int:
             )
         # Generate dev keys before workers start, so every worker reads the same ones.
         load_keyring(settings)
-        admin_token = load_admin_token(settings)
+        load_admin_token(settings)
         if settings.dev:
             dev_secret(settings.data_dir, "demo_sitekey", new_sitekey)
             dev_secret(settings.data_dir, "demo_secret", new_secret)
@@ -43,7 +43,7 @@ def _serve(args: argparse.Namespace) -> int:
     if settings.dev:
         print(
             f"palisade dev mode: demo at http://{args.host}:{args.port}/demo\n"
-            f"  admin token (from {settings.data_dir}/keys.json): {admin_token}",
+            f"  admin token and dev keys: {settings.data_dir / 'keys.json'}",
             file=sys.stderr,
             flush=True,
         )

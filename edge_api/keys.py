@@ -9,7 +9,6 @@ can never be passed off as another.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import os
@@ -21,6 +20,7 @@ from pathlib import Path
 import orjson
 
 from edge_api._exceptions import ConfigError
+from edge_api._signing import b64decode, b64encode
 from edge_api.settings import Settings
 
 __all__ = ["KeyRing", "dev_secret", "load_admin_token", "load_keyring"]
@@ -66,7 +66,7 @@ class KeyRing:
                     "1-16 characters [A-Za-z0-9_-]"
                 )
             try:
-                key = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
+                key = b64decode(encoded)
             except ValueError:
                 raise ConfigError(f"PALISADE_SIGNING_KEYS: key {kid!r} is not base64") from None
             if len(key) < _MIN_KEY_BYTES:
@@ -84,7 +84,7 @@ class KeyRing:
     @staticmethod
     def generate_spec(kid: str = "k1") -> str:
         """A fresh ``kid:base64key`` entry (``palisade keys generate``)."""
-        key = base64.urlsafe_b64encode(secrets.token_bytes(32)).rstrip(b"=").decode()
+        key = b64encode(secrets.token_bytes(32))
         return f"{kid}:{key}"
 
 

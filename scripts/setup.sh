@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what Palisade needs on a fresh Debian machine: Python venv, the widget build,
+# and (with --test) the test-only system packages (chromium, redis-server).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_test=0
+[ "${1:-}" = "--test" ] && want_test=1
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+apt_updated=0
+apt_install() {
+  if [ $apt_updated = 0 ]; then as_root apt-get update -qq; apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$@" >/dev/null
+}
+
+command -v node >/dev/null || apt_install nodejs npm
+if [ $want_test = 1 ]; then
+  [ -x /usr/bin/chromium ] || apt_install chromium
+  command -v redis-server >/dev/null || apt_install redis-server
+fi
+
+PY=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+if [ $want_test = 1 ]; then
+  .venv/bin/python -m pip install -q -e '.[dev]'
+else
+  .venv/bin/python -m pip install -q -e .
+fi
+
+if [ -f sdk_js/package.json ]; then
+  (cd sdk_js && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build)
+fi

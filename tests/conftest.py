@@ -1,0 +1,182 @@
+"""Shared fixtures: a controllable clock, a real Redis server, a live Palisade server."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+class FakeClock:
+    """Wall-clock seconds that only move when a test says so."""
+
+    def __init__(self, start: float = 1_800_000_000.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _redis_answers(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """A real Redis: PALISADE_TEST_REDIS_URL, else 127.0.0.1:6379, else one we start."""
+    given = os.environ.get("PALISADE_TEST_REDIS_URL")
+    if given:
+        yield given
+        return
+    if _redis_answers(6379):
+        yield "redis://127.0.0.1:6379/15"
+        return
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.fail("no Redis answers on 127.0.0.1:6379 and redis-server is not installed")
+    port = free_port()
+    workdir = tempfile.mkdtemp(prefix="palisade-redis-")
+    process = subprocess.Popen(
+        [
+            server,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            workdir,
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while not _redis_answers(port):
+        if time.monotonic() > deadline:
+            process.kill()
+            pytest.fail("redis-server did not start")
+        time.sleep(0.05)
+    yield f"redis://127.0.0.1:{port}/15"
+    process.terminate()
+    process.wait(timeout=10)
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+@dataclass
+class LiveServer:
+    """A real ``palisade serve`` process (uvicorn, uvloop, httptools) on a free port."""
+
+    url: str
+    admin_token: str
+    data_dir: Path
+    process: subprocess.Popen[bytes] = field(repr=False)
+
+    def request(
+        self, method: str, path: str, body: object = None, *, token: str | None = None
+    ) -> tuple[int, object]:
+        data = None if body is None else json.dumps(body).encode()
+        headers = {"Content-Type": "application/json"}
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token}"
+        req = urllib.request.Request(self.url + path, data=data, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(req, timeout=10) as response:
+                raw = response.read()
+                return response.status, json.loads(raw) if raw else None
+        except urllib.error.HTTPError as exc:
+            raw = exc.read()
+            return exc.code, json.loads(raw) if raw else None
+
+    def create_site(self, **fields: object) -> tuple[str, str]:
+        fields.setdefault("hostnames", ["localhost", "127.0.0.1"])
+        status, body = self.request("POST", "/admin/v1/sites", fields, token=self.admin_token)
+        assert status == 201, body
+        assert isinstance(body, dict)
+        return str(body["sitekey"]), str(body["secret"])
+
+
+def start_server(env: dict[str, str], port: int, log: Path, *extra: str) -> subprocess.Popen[bytes]:
+    """``palisade serve`` in a subprocess, its output in ``log`` (a pipe could fill up)."""
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "edge_api", "serve", "--port", str(port), *extra],
+            env={**os.environ, **env},
+            cwd=REPO,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def wait_healthy(
+    url: str, process: subprocess.Popen[bytes], log: Path, timeout: float = 30
+) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(url + "/readyz", timeout=1) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("server did not become ready")
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    data_dir = tmp_path_factory.mktemp("palisade-live")
+    token = secrets.token_urlsafe(16)
+    port = free_port()
+    log = data_dir / "server.log"
+    process = start_server(
+        {"PALISADE_ENV": "dev", "PALISADE_DATA_DIR": str(data_dir), "PALISADE_ADMIN_TOKEN": token},
+        port,
+        log,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, process, log)
+        yield LiveServer(url=url, admin_token=token, data_dir=data_dir, process=process)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
