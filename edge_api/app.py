@@ -18,8 +18,8 @@ from edge_api.demo_site import ensure_demo_site
 from edge_api.errors import exception_handlers
 from edge_api.health import healthz, readyz
 from edge_api.keys import load_admin_token, load_keyring
-from edge_api.metrics import MetricsMiddleware, metrics_endpoint
-from edge_api.middleware import BodyLimitMiddleware, RequestIdMiddleware
+from edge_api.metrics import AccessMiddleware, metrics_endpoint
+from edge_api.middleware import BodyLimitMiddleware
 from edge_api.openapi import openapi_endpoint
 from edge_api.pow import ChallengeIssuer
 from edge_api.services import Services
@@ -45,14 +45,15 @@ BODY_LIMITS = (
 
 
 def routes() -> list[BaseRoute]:
+    # Hottest routes first: the router tries them in order.
     return [
-        Route("/v1/challenge", challenge_endpoint, methods=["POST"]),
-        Route("/v1/submit", submit_endpoint, methods=["POST"]),
-        Route("/v1/challenge", preflight, methods=["OPTIONS"]),
-        Route("/v1/submit", preflight, methods=["OPTIONS"]),
         Route("/siteverify", siteverify_endpoint("hcaptcha"), methods=["POST"]),
         Route("/turnstile/v0/siteverify", siteverify_endpoint("turnstile"), methods=["POST"]),
         Route("/recaptcha/api/siteverify", siteverify_endpoint("recaptcha"), methods=["POST"]),
+        Route("/v1/submit", submit_endpoint, methods=["POST"]),
+        Route("/v1/challenge", challenge_endpoint, methods=["POST"]),
+        Route("/v1/challenge", preflight, methods=["OPTIONS"]),
+        Route("/v1/submit", preflight, methods=["OPTIONS"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         Route("/metrics", metrics_endpoint, methods=["GET"]),
@@ -105,8 +106,7 @@ def create_app(
     return Starlette(
         routes=routes(),
         middleware=[
-            Middleware(RequestIdMiddleware),
-            Middleware(MetricsMiddleware),
+            Middleware(AccessMiddleware),
             Middleware(BodyLimitMiddleware, limits=BODY_LIMITS),
         ],
         exception_handlers=exception_handlers,

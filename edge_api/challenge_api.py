@@ -12,6 +12,7 @@ from edge_api._exceptions import Forbidden
 from edge_api.clientip import client_ip
 from edge_api.cors import allow_origin_headers, origin_host
 from edge_api.errors import validation_error
+from edge_api.metrics import DECISIONS
 from edge_api.pow import ALGORITHM, ChallengeClaims
 from edge_api.services import Services
 from edge_api.sites import Site, hostname_allowed, normalise_hostname
@@ -76,6 +77,9 @@ _encoder = msgspec.json.Encoder()
 
 
 def _json(body: msgspec.Struct, status: int, headers: dict[str, str]) -> Response:
+    outcome = getattr(body, "status", None)
+    if outcome is not None:
+        DECISIONS.labels("submit", outcome).inc()
     return Response(_encoder.encode(body), status, headers, media_type="application/json")
 
 

@@ -1,9 +1,7 @@
-"""Pure ASGI middleware: request ids and per-path body size limits."""
+"""Pure ASGI middleware: per-path body size limits."""
 
 from __future__ import annotations
 
-import re
-import secrets
 from collections.abc import Sequence
 
 import orjson
@@ -11,37 +9,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from edge_api._exceptions import PayloadTooLarge
 
-__all__ = ["DEFAULT_BODY_LIMIT", "BodyLimitMiddleware", "RequestIdMiddleware"]
+__all__ = ["DEFAULT_BODY_LIMIT", "BodyLimitMiddleware"]
 
 DEFAULT_BODY_LIMIT = 64 * 1024
-_REQUEST_ID_RE = re.compile(rb"^[A-Za-z0-9._-]{8,64}$")
-
-
-class RequestIdMiddleware:
-    """Takes a sane ``X-Request-Id`` from the CDN or makes one; echoes it on the response."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        request_id = b""
-        for name, value in scope["headers"]:
-            if name == b"x-request-id" and _REQUEST_ID_RE.match(value):
-                request_id = value
-                break
-        if not request_id:
-            request_id = secrets.token_hex(8).encode()
-        scope.setdefault("state", {})["request_id"] = request_id.decode()
-
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id)]
-            await send(message)
-
-        await self.app(scope, receive, send_with_id)
 
 
 class BodyLimitMiddleware:

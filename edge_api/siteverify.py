@@ -9,9 +9,9 @@ those services answer; only malformed transport (oversized body) is a 4xx.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from urllib.parse import parse_qsl
 
 import msgspec
@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from edge_api._exceptions import StoreError
+from edge_api.metrics import DECISIONS
 from edge_api.services import Services
 from edge_api.testkeys import TEST_SECRETS, TEST_TOKENS, TestSecret
 from edge_api.tokens import TokenClaims
@@ -81,7 +82,8 @@ class VerifyInput:
 
 
 def _iso(ts: float) -> str:
-    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    # time.strftime is several times cheaper than datetime on this hot path.
+    return time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(ts))
 
 
 def _failure(*codes: str) -> dict[str, object]:
@@ -185,7 +187,7 @@ async def _read_input(request: Request) -> VerifyInput | None:
     """Form-encoded, multipart or JSON body (and query string, as reCAPTCHA allows)."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     body = await request.body()
-    values: dict[str, object] = dict(request.query_params)
+    values: dict[str, object] = dict(request.query_params) if request.scope["query_string"] else {}
     try:
         if content_type == "application/json":
             parsed = orjson.loads(body) if body else {}
@@ -224,6 +226,9 @@ def siteverify_endpoint(flavour_name: str) -> Callable[[Request], Awaitable[Resp
         services: Services = request.app.state.services
         data = await _read_input(request)
         answer = _failure("bad-request") if data is None else await verify(services, data, flavour)
+        codes = answer["error-codes"]
+        outcome = "success" if answer["success"] else (codes[0] if isinstance(codes, list) else "")
+        DECISIONS.labels("siteverify", outcome).inc()
         return Response(_encoder.encode(answer), 200, media_type="application/json")
 
     return endpoint
