@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import { Recorder, Ring } from "../src/behaviour";
+import { keyClass } from "../src/sources/keys";
+
+describe("Ring", () => {
+  it("keeps the most recent items, oldest first, and counts all", () => {
+    const r = new Ring<number>(3);
+    for (let i = 0; i < 10; i++) r.push(i);
+    expect(r.items()).toEqual([7, 8, 9]);
+    expect(r.total).toBe(10);
+    expect(r.last).toBe(9);
+  });
+});
+
+describe("Recorder", () => {
+  it("bounds every section however long the page stays open", () => {
+    const rec = new Recorder(0);
+    for (let i = 0; i < 100_000; i++) {
+      rec.addPointer(i, i % 500, 10, 0);
+      rec.addKey(i, 0, 0);
+      rec.addScroll(i, 0, i);
+      rec.addTouch(i, 1, 1, 0, 1);
+      rec.addFocus(i, 1);
+    }
+    const s = rec.snapshot(100_000);
+    expect(s.pointer!.length).toBeLessThanOrEqual(2000);
+    expect(s.keys!.length).toBeLessThanOrEqual(1000);
+    expect(s.scroll!.length).toBeLessThanOrEqual(500);
+    expect(s.touch!.length).toBeLessThanOrEqual(2000);
+    expect(s.focus!.length).toBeLessThanOrEqual(500);
+    expect(s.timing!.pointer_total).toBe(100_000);
+    expect(JSON.stringify(s).length).toBeLessThan(200_000);
+  });
+
+  it("rebases times on the first kept event and keeps pointer time non-decreasing", () => {
+    const rec = new Recorder(1000);
+    rec.addPointer(1500, 1, 2, 0);
+    rec.addPointer(1490, 3, 4, 0); // coalesced event slightly behind
+    rec.addPointer(1600, 5.123, 6, 1);
+    rec.addKey(1700, 0, 2);
+    const s = rec.snapshot(2000);
+    expect(s.pointer).toEqual([[0, 1, 2, 0], [0, 3, 4, 0], [100, 5.1, 6, 1]]);
+    expect(s.keys).toEqual([[200, 0, 2]]);
+    expect(s.timing).toMatchObject({ first_interaction_ms: 500, elapsed_ms: 1000, keys_total: 1 });
+    expect(s.scroll).toBeUndefined();
+  });
+
+  it("never sends timestamps beyond the server's one-hour bound", () => {
+    const rec = new Recorder(0);
+    rec.addFocus(0, 1);
+    rec.addFocus(5 * 3_600_000, 0);
+    rec.addPointer(5 * 3_600_000 + 10, 1, 1, 0);
+    const s = rec.snapshot(5 * 3_600_000 + 20);
+    const times = [...(s.focus ?? []), ...(s.pointer ?? [])].map((e) => e[0]);
+    expect(Math.max(...times)).toBeLessThanOrEqual(3_600_000);
+    expect(s.focus).toHaveLength(1);
+  });
+
+  it("clamps coordinates to the schema's range", () => {
+    const rec = new Recorder(0);
+    rec.addPointer(1, 1e9, -1e9, 0);
+    expect(rec.snapshot(2).pointer).toEqual([[0, 100000, -100000, 0]]);
+  });
+});
+
+describe("keyClass", () => {
+  it("classifies without keeping the key", () => {
+    expect(["a", "Z", "é", "5", " ", "Backspace", "Delete", "Shift", "Enter", "."].map(keyClass)).toEqual([
+      0, 0, 0, 1, 2, 3, 3, 4, 5, 5,
+    ]);
+  });
+});
