@@ -16,6 +16,7 @@ from edge_api.challenge_api import challenge_endpoint, submit_endpoint
 from edge_api.cors import preflight
 from edge_api.demo_site import ensure_demo_site
 from edge_api.errors import exception_handlers
+from edge_api.events import EventSink, NullSink, SubnetHasher
 from edge_api.health import healthz, readyz
 from edge_api.keys import load_admin_token, load_keyring
 from edge_api.metrics import AccessMiddleware, metrics_endpoint
@@ -68,8 +69,9 @@ def create_app(
     clock: Callable[[], float] = time.time,
     store: Store | None = None,
     scorer: Scorer | None = None,
+    events: EventSink | None = None,
 ) -> Starlette:
-    """Build the app. ``clock``, ``store`` and ``scorer`` are injectable for tests."""
+    """Build the app. ``clock``, ``store``, ``scorer`` and ``events`` are injectable."""
     settings = settings or Settings.from_env()
     # Fail at start-up, not on the first request, when keys are missing or broken.
     keyring = load_keyring(settings)
@@ -93,6 +95,8 @@ def create_app(
             scorer=scorer or RulesScorer(),
             clock=clock,
             admin_token=admin_token,
+            events=events or NullSink(),
+            subnet_hash=SubnetHasher(keyring.derive("palisade/subnet/v1")[keyring.active]),
         )
         app.state.services = services
         if settings.dev:

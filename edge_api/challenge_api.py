@@ -12,12 +12,13 @@ from edge_api._exceptions import Forbidden
 from edge_api.clientip import client_ip
 from edge_api.cors import allow_origin_headers, origin_host
 from edge_api.errors import validation_error
+from edge_api.events import DecisionEvent, EventKind
 from edge_api.metrics import DECISIONS
 from edge_api.pow import ALGORITHM, ChallengeClaims
 from edge_api.services import Services
 from edge_api.sites import Site, hostname_allowed, normalise_hostname
 from edge_api.testkeys import TEST_SITEKEYS, TestSitekey
-from scoring import RequestContext, Signals
+from scoring import RequestContext, ScoreResult, Signals
 
 __all__ = ["ChallengeRequest", "SubmitRequest", "challenge_endpoint", "submit_endpoint"]
 
@@ -119,22 +120,53 @@ async def challenge_endpoint(request: Request) -> Response:
     except (msgspec.ValidationError, msgspec.DecodeError) as exc:
         raise validation_error(exc) from None
     hostname = normalise_hostname(body.hostname)
-    _check_origin(request, hostname)
     site = await _resolve_site(services, body.sitekey)
-    if isinstance(site, TestSitekey):
-        difficulty = TEST_DIFFICULTY
-    else:
-        if not hostname_allowed(hostname, site.hostnames):
+    ip = client_ip(request.scope, services.settings.trusted_proxies)
+    try:
+        _check_origin(request, hostname)
+        if isinstance(site, Site) and not hostname_allowed(hostname, site.hostnames):
             raise Forbidden(
                 f"hostname {hostname!r} is not allowed for this sitekey",
                 code="hostname_not_allowed",
             )
-        difficulty = site.pow_min
+    except Forbidden as exc:
+        _emit(services, "challenge", body.sitekey, "refused", ip, reasons=(exc.code,))
+        raise
+    difficulty = TEST_DIFFICULTY if isinstance(site, TestSitekey) else site.pow_min
     text, claims = services.challenges.issue(
         sitekey=body.sitekey, hostname=hostname, difficulty=difficulty, now=services.clock()
     )
+    _emit(services, "challenge", body.sitekey, "issued", ip, mode=site.mode)
     out = _challenge_out(text, claims, site.mode)
     return _json(out, 200, allow_origin_headers(request))
+
+
+def _emit(
+    services: Services,
+    kind: EventKind,
+    sitekey: str,
+    outcome: str,
+    ip: str,
+    *,
+    reasons: tuple[str, ...] = (),
+    score: ScoreResult | None = None,
+    mode: str | None = None,
+    action: str = "",
+) -> None:
+    services.events.emit(
+        DecisionEvent(
+            kind=kind,
+            sitekey=sitekey,
+            ts=services.clock(),
+            outcome=outcome,
+            reasons=reasons,
+            score=None if score is None else score.score,
+            model=None if score is None else score.model,
+            subnet=services.subnet_hash(ip),
+            mode=mode,
+            action=action,
+        )
+    )
 
 
 async def submit_endpoint(request: Request) -> Response:
@@ -144,20 +176,38 @@ async def submit_endpoint(request: Request) -> Response:
     except (msgspec.ValidationError, msgspec.DecodeError) as exc:
         raise validation_error(exc) from None
     now = services.clock()
+    ip = client_ip(request.scope, services.settings.trusted_proxies)
     check = services.challenges.check(body.challenge, body.solution, now=now)
     claims = check.claims
     if not check.ok or claims is None:
-        return _json(RefusedOut([check.reason or "malformed"]), 403, {})
+        reason = check.reason or "malformed"
+        if claims is not None:  # signed by us, so the sitekey is attributable
+            _emit(services, "submit", claims.sk, "refused", ip, reasons=(reason,))
+        return _json(RefusedOut([reason]), 403, {})
     _check_origin(request, claims.h)
     cors = allow_origin_headers(request)
+
+    def refuse(*reasons: str, score: ScoreResult | None = None) -> Response:
+        _emit(
+            services,
+            "submit",
+            claims.sk,
+            "refused",
+            ip,
+            reasons=reasons,
+            score=score,
+            action=body.action,
+        )
+        return _json(RefusedOut(list(reasons)), 403, cors)
+
     site = TEST_SITEKEYS.get(claims.sk) or await services.sites.get(claims.sk)
     if site is None:
-        return _json(RefusedOut(["wrong_site"]), 403, cors)
+        return refuse("wrong_site")
     if isinstance(site, Site) and not hostname_allowed(claims.h, site.hostnames):
-        return _json(RefusedOut(["hostname_not_allowed"]), 403, cors)
+        return refuse("hostname_not_allowed")
     # Single use: the first submit of a challenge id wins, until the challenge expires.
     if await services.store.claim("ch:" + claims.id, claims.exp - now) is not None:
-        return _json(RefusedOut(["already_used"]), 403, cors)
+        return refuse("already_used")
 
     if isinstance(site, TestSitekey):
         return _test_outcome(services, site, claims, cors)
@@ -176,9 +226,20 @@ async def submit_endpoint(request: Request) -> Response:
             score=result.score,
             reasons=result.reasons,
             lifetime=site.token_lifetime,
-            client_ip=client_ip(request.scope, services.settings.trusted_proxies),
+            client_ip=ip,
             model=result.model,
             now=now,
+        )
+        _emit(
+            services,
+            "submit",
+            site.sitekey,
+            "passed",
+            ip,
+            reasons=result.reasons,
+            score=result,
+            mode=site.mode,
+            action=body.action,
         )
         return _json(PassOut(token, site.token_lifetime), 200, cors)
     if claims.esc < MAX_ESCALATIONS:
@@ -195,8 +256,19 @@ async def submit_endpoint(request: Request) -> Response:
             interactive=site.mode != "invisible",
             challenge=_challenge_out(text, harder, site.mode),
         )
+        _emit(
+            services,
+            "submit",
+            site.sitekey,
+            "escalated",
+            ip,
+            reasons=result.reasons,
+            score=result,
+            mode=site.mode,
+            action=body.action,
+        )
         return _json(out, 200, cors)
-    return _json(RefusedOut(["low_score", *result.reasons]), 403, cors)
+    return refuse("low_score", *result.reasons, score=result)
 
 
 def _test_outcome(

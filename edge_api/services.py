@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from edge_api.events import EventSink, SubnetHasher
 from edge_api.pow import ChallengeIssuer
 from edge_api.settings import Settings
 from edge_api.sites import SiteRegistry
@@ -33,3 +34,5 @@ class Services:
     scorer: Scorer
     clock: Callable[[], float]
     admin_token: str | None
+    events: EventSink
+    subnet_hash: SubnetHasher

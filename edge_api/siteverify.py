@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from edge_api._exceptions import StoreError
+from edge_api.events import DecisionEvent
 from edge_api.metrics import DECISIONS
 from edge_api.services import Services
 from edge_api.testkeys import TEST_SECRETS, TEST_TOKENS, TestSecret
@@ -146,6 +147,14 @@ async def verify(services: Services, data: VerifyInput, flavour: Flavour) -> dic
         return _failure("internal-error")
     if site is None:
         return _failure("invalid-input-secret")
+    answer = await _verify_for_site(services, data, flavour, site.sitekey, now)
+    answer["_sitekey"] = site.sitekey  # for analytics; removed before the answer is sent
+    return answer
+
+
+async def _verify_for_site(
+    services: Services, data: VerifyInput, flavour: Flavour, sitekey: str, now: float
+) -> dict[str, object]:
     if not data.response:
         return _failure("missing-input-response")
     if data.response in TEST_TOKENS:
@@ -156,7 +165,7 @@ async def verify(services: Services, data: VerifyInput, flavour: Flavour) -> dic
         return _failure(flavour.expired)
     if not check.ok or claims is None:
         return _failure("invalid-input-response")
-    if claims.sitekey != site.sitekey:
+    if claims.sitekey != sitekey:
         return _failure(flavour.sitekey_mismatch)
     if data.sitekey and data.sitekey != claims.sitekey:
         return _failure(flavour.sitekey_mismatch)
@@ -229,6 +238,18 @@ def siteverify_endpoint(flavour_name: str) -> Callable[[Request], Awaitable[Resp
         codes = answer["error-codes"]
         outcome = "success" if answer["success"] else (codes[0] if isinstance(codes, list) else "")
         DECISIONS.labels("siteverify", outcome).inc()
+        sitekey = answer.pop("_sitekey", None)
+        if isinstance(sitekey, str):
+            services.events.emit(
+                DecisionEvent(
+                    kind="siteverify",
+                    sitekey=sitekey,
+                    ts=services.clock(),
+                    outcome="ok" if answer["success"] else outcome,
+                    score=answer.get("score"),  # type: ignore[arg-type]
+                    action=str(answer.get("action", "")),
+                )
+            )
         return Response(_encoder.encode(answer), 200, media_type="application/json")
 
     return endpoint

@@ -11,6 +11,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from edge_api import Secret, Settings, create_app
+from edge_api.events import EventSink
 from edge_api.keys import KeyRing
 from edge_api.pow import solve
 from edge_api.store import MemoryStore, Store
@@ -78,6 +79,7 @@ def open_harness(
     *,
     redis_url: str | None = None,
     keys: str | None = None,
+    events: EventSink | None = None,
     **overrides: Any,
 ) -> Iterator[Harness]:
     """The app in-process. Without ``redis_url`` it runs on a memory store on the fake
@@ -86,7 +88,7 @@ def open_harness(
         tmp_path, keys, redis_url=None if redis_url is None else Secret(redis_url), **overrides
     )
     store = None if redis_url is not None else MemoryStore(clock=clock)
-    app = create_app(settings, clock=clock, store=store)
+    app = create_app(settings, clock=clock, store=store, events=events)
     with TestClient(app, client=("198.51.100.7", 40000)) as client:
         yield Harness(client=client, clock=clock)
 
