@@ -29,6 +29,7 @@ from edge_api.sites import SiteRegistry
 from edge_api.siteverify import siteverify_endpoint
 from edge_api.store import Store, open_store
 from edge_api.tokens import TokenService
+from edge_api.widget import demo_routes, widget_routes
 from scoring import RulesScorer, Scorer
 
 __all__ = ["BODY_LIMITS", "create_app"]
@@ -107,8 +108,11 @@ def create_app(
             if store is None:
                 await active_store.close()
 
+    app_routes = routes() + widget_routes()
+    if settings.dev:
+        app_routes += demo_routes()
     return Starlette(
-        routes=routes(),
+        routes=app_routes,
         middleware=[
             Middleware(AccessMiddleware),
             Middleware(BodyLimitMiddleware, limits=BODY_LIMITS),
