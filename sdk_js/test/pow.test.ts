@@ -35,6 +35,19 @@ describe("PrefixHasher", () => {
     }
   });
 
+  it("next() walks consecutive nonces across digit-length changes", () => {
+    const prefix = "q3m0Yp0xQ6G9n2cV4eJ8cA:12:";
+    const h = new PrefixHasher(prefix);
+    for (const startAt of [0, 95, 995, 99_999_990]) {
+      h.set(startAt);
+      for (let n = startAt; n < startAt + 15; n++) {
+        expect(h.n).toBe(n);
+        h.next();
+        expect(h.h0, `${prefix}${n}`).toBe(sha(prefix + String(n)).readUInt32BE(0));
+      }
+    }
+  });
+
   it("refuses prefixes that would not fit one block", () => {
     expect(() => new PrefixHasher("x".repeat(39))).toThrow(RangeError);
   });

@@ -15,13 +15,20 @@ const K = new Int32Array([
 ]);
 const IV = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
 
-/** Hashes `prefix + decimal(n)` for many `n`; `prefix` is ASCII and at most 38 bytes. */
+/**
+ * Hashes `prefix + decimal(n)` for consecutive `n`; `prefix` is ASCII, at most 38 bytes.
+ * `set(n)` positions the counter, `next()` hashes the current nonce and moves to n + 1.
+ * Incrementing the decimal digits in place touches one message word almost always.
+ */
 export class PrefixHasher {
-  private readonly bytes = new Uint8Array(64);
+  private readonly b = new Uint8Array(64);
   private readonly w = new Int32Array(64);
   private readonly fixed: number; // words 0..fixed-1 never change
   private readonly mid = new Int32Array(8); // state after rounds 0..fixed-1
-  private readonly prefixLen: number;
+  private readonly start: number;
+  private digits = 1;
+  /** The nonce the next call to `next()` hashes. */
+  n = 0;
   /** First two words of the last digest (big-endian), as unsigned ints. */
   h0 = 0;
   h1 = 0;
@@ -29,43 +36,64 @@ export class PrefixHasher {
   constructor(prefix: string) {
     const len = prefix.length;
     if (len > 38) throw new RangeError("prefix too long");
-    for (let j = 0; j < len; j++) this.bytes[j] = prefix.charCodeAt(j) & 0xff;
-    this.prefixLen = len;
+    for (let j = 0; j < len; j++) this.b[j] = prefix.charCodeAt(j) & 0xff;
+    this.start = len;
     this.fixed = len >> 2;
     const w = this.w;
     for (let t = 0; t < this.fixed; t++) w[t] = this.word(t);
     const s = IV.slice();
     for (let t = 0; t < this.fixed; t++) round(s, t, w[t]!);
     for (let j = 0; j < 8; j++) this.mid[j] = s[j]!;
+    this.set(0);
   }
 
   private word(t: number): number {
-    const b = this.bytes;
+    const b = this.b;
     const o = t * 4;
     return (b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!;
   }
 
-  /** Computes SHA-256(prefix + decimal(n)); the result is in `h0`/`h1`. */
-  hash(n: number): void {
-    const b = this.bytes;
-    // Write the digits of n after the prefix (n < 2^53, at most 16 digits).
-    let digits = 1;
-    for (let x = n; x >= 10; x = Math.floor(x / 10)) digits++;
-    const end = this.prefixLen + digits;
-    let x = n;
-    for (let j = end - 1; j >= this.prefixLen; j--) {
-      const q = Math.floor(x / 10);
-      b[j] = 48 + (x - q * 10);
-      x = q;
-    }
+  /** Positions the counter at `n` (0 <= n < 2^53). */
+  set(n: number): void {
+    const b = this.b;
+    const text = String(n);
+    const end = this.start + text.length;
+    for (let j = 0; j < text.length; j++) b[this.start + j] = text.charCodeAt(j);
     b[end] = 0x80;
     for (let j = end + 1; j < 62; j++) b[j] = 0;
     const bits = end * 8;
     b[62] = bits >>> 8;
     b[63] = bits & 0xff;
+    this.n = n;
+    this.digits = text.length;
+    for (let t = this.fixed; t < 16; t++) this.w[t] = this.word(t);
+  }
 
+  /** Hashes the current nonce into h0/h1, then advances to the next one. */
+  next(): void {
+    this.compress();
+    const b = this.b;
+    const last = this.start + this.digits - 1;
+    let j = last;
+    while (j >= this.start && b[j] === 57) b[j--] = 48;
+    if (j < this.start) {
+      this.set(this.n + 1); // 99 -> 100: the message grows a byte
+      return;
+    }
+    b[j]!++;
+    this.n++;
+    for (let t = j >> 2; t <= last >> 2; t++) this.w[t] = this.word(t);
+  }
+
+  /** SHA-256(prefix + decimal(n)) into h0/h1, without moving the counter. */
+  hash(n: number): void {
+    this.set(n);
+    this.compress();
+  }
+
+  private compress(): void {
     const w = this.w;
-    for (let t = this.fixed; t < 16; t++) w[t] = this.word(t);
+    const k = K;
     for (let t = 16; t < 64; t++) {
       const a = w[t - 15]!;
       const c = w[t - 2]!;
@@ -77,14 +105,14 @@ export class PrefixHasher {
     let A = m[0]!, B = m[1]!, C = m[2]!, D = m[3]!, E = m[4]!, F = m[5]!, G = m[6]!, H = m[7]!;
     for (let t = this.fixed; t < 64; t++) {
       const S1 = ((E >>> 6) | (E << 26)) ^ ((E >>> 11) | (E << 21)) ^ ((E >>> 25) | (E << 7));
-      const t1 = (H + S1 + ((E & F) ^ (~E & G)) + K[t]! + w[t]!) | 0;
+      const t1 = (H + S1 + ((E & F) ^ (~E & G)) + k[t]! + w[t]!) | 0;
       const S0 = ((A >>> 2) | (A << 30)) ^ ((A >>> 13) | (A << 19)) ^ ((A >>> 22) | (A << 10));
       const t2 = (S0 + ((A & B) ^ (A & C) ^ (B & C))) | 0;
       H = G; G = F; F = E; E = (D + t1) | 0;
       D = C; C = B; B = A; A = (t1 + t2) | 0;
     }
-    this.h0 = (A + IV[0]!) >>> 0;
-    this.h1 = (B + IV[1]!) >>> 0;
+    this.h0 = (A + 0x6a09e667) >>> 0;
+    this.h1 = (B + 0xbb67ae85) >>> 0;
   }
 }
 
@@ -103,15 +131,4 @@ export function meetsDifficulty(h0: number, h1: number, d: number): boolean {
   if (d <= 0) return true;
   if (d <= 32) return h0 >>> (32 - d) === 0;
   return h0 === 0 && (d >= 64 ? h1 === 0 : h1 >>> (64 - d) === 0);
-}
-
-/** Full SHA-256 of a short ASCII string, hex: for tests against known vectors. */
-export function sha256HexShort(message: string): string {
-  const cut = Math.max(0, message.length - 1);
-  // Reuse the specialised path: prefix + one digit must be the whole message.
-  const h = new PrefixHasher(message.slice(0, cut));
-  const last = message.charCodeAt(cut) - 48;
-  if (message.length === 0 || last < 0 || last > 9) throw new RangeError("ends with a digit");
-  h.hash(last);
-  return h.h0.toString(16).padStart(8, "0") + h.h1.toString(16).padStart(8, "0");
 }

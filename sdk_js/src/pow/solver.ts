@@ -15,7 +15,6 @@ export class Solver {
   readonly solution: number[] = [];
   hashes = 0;
   private hasher: PrefixHasher | null = null;
-  private n = 0;
 
   constructor(private readonly job: PowJob) {
     if (!/^[A-Za-z0-9_-]{1,22}$/.test(job.id)) throw new Error("bad challenge id");
@@ -37,29 +36,26 @@ export class Solver {
     while (budget > 0 && !this.done) {
       if (this.hasher === null) {
         this.hasher = new PrefixHasher(`${id}:${this.solution.length}:`);
-        this.n = 0;
       }
       const h = this.hasher;
-      let n = this.n;
-      const stop = n + budget;
+      const from = h.n;
+      const stop = from + budget;
       let found = false;
-      for (; n < stop; n++) {
-        h.hash(n);
+      while (h.n < stop) {
+        h.next();
         if (meetsDifficulty(h.h0, h.h1, difficulty)) {
           found = true;
           break;
         }
       }
-      const used = found ? n - this.n + 1 : n - this.n;
+      const n = h.n - 1; // the nonce just hashed
+      const used = h.n - from;
       this.hashes += used;
       budget -= used;
       if (found) {
         this.solution.push(n);
         this.hasher = null;
-      } else {
-        this.n = n;
-        if (n >= MAX_NONCE) throw new Error("nonce space exhausted");
-      }
+      } else if (h.n >= MAX_NONCE) throw new Error("nonce space exhausted");
     }
     return this.done;
   }
