@@ -5,6 +5,8 @@ from __future__ import annotations
 import builtins
 from typing import Protocol
 
+from edge_api.store._gate import GateRequest, GateResult
+
 __all__ = ["Store"]
 
 
@@ -38,6 +40,10 @@ class Store(Protocol):
 
     async def incr(self, key: str, amount: int = 1, ttl: float | None = None) -> int:
         """Add to a counter (created at 0); ``ttl`` is set when the counter is created."""
+        ...
+
+    async def gate(self, request: GateRequest) -> GateResult:
+        """Limits, single-use claim and reputation of one request, atomically."""
         ...
 
     async def index_add(self, index: str, member: str) -> None: ...

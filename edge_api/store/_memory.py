@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import builtins
 import heapq
+import math
 import time
 from collections.abc import Callable
+from typing import Literal
+
+from edge_api.store._gate import GateRequest, GateResult, decay
 
 __all__ = ["MemoryStore"]
 
@@ -20,6 +24,9 @@ class MemoryStore:
         # (deadline, key) heap so expired keys are purged without scanning.
         self._deadlines: list[tuple[float, str]] = []
         self._indexes: dict[str, set[str]] = {}
+        # Reputation (score, updated_at) on the request's clock, as gate.lua keeps it.
+        self._reputation: dict[str, tuple[float, float]] = {}
+        self._reputation_expiry: dict[str, float] = {}
 
     def _purge(self) -> None:
         now = self._clock()
@@ -81,6 +88,66 @@ class MemoryStore:
         self._values[key] = value
         return value
 
+    async def gate(self, request: GateRequest) -> GateResult:
+        """The algorithm of ``gate.lua``, on dictionaries."""
+        self._purge()
+        now = request.now
+        limited: tuple[str, float] | None = None
+        new_tats: list[float] = []
+        usage: list[float] = []
+        for limit in request.limits:
+            interval = 1 / limit.rate
+            tolerance = limit.burst * interval
+            stored = self._values.get(limit.key)
+            tat = max(float(stored) if stored is not None else now, now)
+            new_tat = tat + interval
+            usage.append((tat - now) / tolerance)
+            allow_at = new_tat - tolerance
+            if now < allow_at and limited is None:
+                limited = (limit.name, math.ceil((allow_at - now) * 1000) / 1000)
+            new_tats.append(new_tat)
+        status: Literal["allowed", "limited", "replay"] = "allowed"
+        claimed_by: bytes | None = None
+        if limited is not None:
+            status = "limited"
+        else:
+            for limit, new_tat in zip(request.limits, new_tats, strict=True):
+                self._put(limit.key, str(new_tat).encode(), new_tat - now + 1)
+            if request.claim_key is not None:
+                previous = self._values.get(request.claim_key)
+                if previous is not None:
+                    status = "replay"
+                    claimed_by = previous if isinstance(previous, bytes) else b""
+                else:
+                    self._put(request.claim_key, request.claim_value, request.claim_ttl)
+        delta = {
+            "allowed": request.deltas.ok,
+            "limited": request.deltas.limited,
+            "replay": request.deltas.replay,
+        }[status]
+        reputation = []
+        for key in request.reputation_keys:
+            stored_rep = self._reputation.get(key)
+            score, at = stored_rep if stored_rep is not None else (0.0, now)
+            expires = self._reputation_expiry.get(key, math.inf)
+            if expires <= now:
+                score, at = 0.0, now
+            score = max(0.0, decay(score, now - at, request.half_life) + delta)
+            if score > 0.001:
+                self._reputation[key] = (score, now)
+                self._reputation_expiry[key] = now + request.reputation_ttl
+            else:
+                self._reputation.pop(key, None)
+            reputation.append(score)
+        return GateResult(
+            status=status,
+            limited=None if limited is None else limited[0],
+            retry_after=0.0 if limited is None else limited[1],
+            usage=tuple(usage),
+            reputation=tuple(reputation),
+            claimed_by=claimed_by,
+        )
+
     async def index_add(self, index: str, member: str) -> None:
         self._indexes.setdefault(index, set()).add(member)
 
@@ -98,3 +165,5 @@ class MemoryStore:
         self._expiry.clear()
         self._deadlines.clear()
         self._indexes.clear()
+        self._reputation.clear()
+        self._reputation_expiry.clear()

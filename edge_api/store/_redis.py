@@ -1,35 +1,43 @@
-"""The Redis store: redis.asyncio with hiredis and one connection pool."""
+"""The Redis store: redis.asyncio (hiredis), one pool, automatic pipelining, a circuit
+breaker, and Redis Cluster when the URL says so."""
 
 from __future__ import annotations
 
+import asyncio
 import builtins
-from collections.abc import Iterator
-from contextlib import contextmanager
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from importlib import resources
+from typing import Any
 
 import redis.asyncio as aioredis
-from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.asyncio.cluster import RedisCluster
 from redis.exceptions import RedisError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from edge_api._exceptions import StoreError, StoreUnavailable
+from edge_api.store._breaker import CircuitBreaker
+from edge_api.store._gate import GateRequest, GateResult
+from edge_api.store._pipeline import AutoPipeline
 
-__all__ = ["DEFAULT_REDIS_TIMEOUT", "RedisStore"]
+__all__ = ["CLUSTER_SCHEMES", "DEFAULT_REDIS_TIMEOUT", "RedisStore", "hash_tag"]
 
-DEFAULT_REDIS_TIMEOUT = 0.5
+DEFAULT_REDIS_TIMEOUT = 0.25
 DEFAULT_MAX_CONNECTIONS = 64
 # All keys live under one prefix so one Redis can serve other things too.
 KEY_PREFIX = "pal:"
+CLUSTER_SCHEMES = ("redis+cluster://", "rediss+cluster://")
+_TAG_RE = re.compile(r"\{([^}]+)\}")
+_STATUS = ("allowed", "limited", "replay")
+
+GATE_SCRIPT = resources.files("edge_api.store").joinpath("gate.lua").read_text()
+GATE_SHA = hashlib.sha1(GATE_SCRIPT.encode(), usedforsecurity=False).hexdigest()
 
 
-@contextmanager
-def _translate_errors() -> Iterator[None]:
-    """Redis client errors as the store's own hierarchy."""
-    try:
-        yield
-    except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
-        raise StoreUnavailable(str(exc)) from exc
-    except RedisError as exc:
-        raise StoreError(str(exc)) from exc
+def hash_tag(key: str) -> str:
+    """The part of a key Redis Cluster hashes: the first ``{...}``, else the whole key."""
+    match = _TAG_RE.search(key)
+    return match.group(1) if match else key
 
 
 def _ms(ttl: float) -> int:
@@ -37,7 +45,11 @@ def _ms(ttl: float) -> int:
 
 
 class RedisStore:
-    """:class:`~edge_api.store.Store` on Redis; construct once per process (lifespan)."""
+    """:class:`~edge_api.store.Store` on Redis; construct once per process (lifespan).
+
+    ``redis+cluster://host:port`` (or ``rediss+cluster://``) uses redis-py's cluster
+    client, seeded from that node. Keys that one script touches share a hash tag.
+    """
 
     def __init__(
         self,
@@ -46,75 +58,160 @@ class RedisStore:
         timeout: float = DEFAULT_REDIS_TIMEOUT,
         max_connections: int = DEFAULT_MAX_CONNECTIONS,
         prefix: str = KEY_PREFIX,
+        breaker: CircuitBreaker | None = None,
+        on_batch: Callable[[int, float, bool], None] | None = None,
     ) -> None:
         self._prefix = prefix
-        self._redis: aioredis.Redis = aioredis.Redis.from_url(
-            url,
-            socket_timeout=timeout,
-            socket_connect_timeout=timeout,
-            max_connections=max_connections,
-            health_check_interval=30,
+        self.cluster = url.startswith(CLUSTER_SCHEMES)
+        client: Any
+        if self.cluster:
+            plain = url.replace("+cluster", "", 1)
+            client = RedisCluster.from_url(
+                plain,
+                socket_timeout=timeout,
+                socket_connect_timeout=timeout,
+                max_connections=max_connections,
+            )
+        else:
+            client = aioredis.Redis.from_url(
+                url,
+                socket_timeout=timeout,
+                socket_connect_timeout=timeout,
+                max_connections=max_connections,
+                health_check_interval=30,
+            )
+        self._redis = client
+        self.breaker = breaker or CircuitBreaker()
+        self._pipeline = AutoPipeline(
+            client,
+            timeout=timeout,
+            breaker=self.breaker,
+            scripts={GATE_SHA: GATE_SCRIPT},
+            on_batch=on_batch,
         )
 
     @property
-    def client(self) -> aioredis.Redis:
+    def client(self) -> Any:
         return self._redis
+
+    @property
+    def round_trips(self) -> int:
+        return self._pipeline.round_trips
 
     def _k(self, key: str) -> str:
         return self._prefix + key
 
+    async def _call(self, *command: Any, **options: Any) -> Any:
+        return await self._pipeline.call(*command, **options)
+
     async def claim(self, key: str, ttl: float, value: bytes = b"1") -> bytes | None:
-        with _translate_errors():
-            # SET NX GET (Redis >= 7.0): one command both claims and reports the claimant.
-            previous = await self._redis.set(self._k(key), value, px=_ms(ttl), nx=True, get=True)
+        # SET NX GET (Redis >= 7.0): one command both claims and reports the claimant.
+        previous = await self._call(
+            "SET", self._k(key), value, "PX", _ms(ttl), "NX", "GET", get=True
+        )
         return previous if isinstance(previous, bytes) else None
 
     async def get(self, key: str) -> bytes | None:
-        with _translate_errors():
-            value = await self._redis.get(self._k(key))
+        value = await self._call("GET", self._k(key))
         return value if isinstance(value, bytes) else None
 
     async def set(self, key: str, value: bytes, ttl: float | None = None) -> None:
-        with _translate_errors():
-            await self._redis.set(self._k(key), value, px=None if ttl is None else _ms(ttl))
+        if ttl is None:
+            await self._call("SET", self._k(key), value)
+        else:
+            await self._call("SET", self._k(key), value, "PX", _ms(ttl))
 
     async def delete(self, *keys: str) -> int:
-        if not keys:
-            return 0
-        with _translate_errors():
-            # One DEL per key: in a cluster the keys may live on different slots.
-            count = 0
-            for key in keys:
-                count += int(await self._redis.delete(self._k(key)))
+        # One DEL per key: in a cluster the keys may live in different slots.
+        count = 0
+        for key in keys:
+            count += int(await self._call("DEL", self._k(key)))
         return count
 
     async def ttl(self, key: str) -> float | None:
-        with _translate_errors():
-            pttl = int(await self._redis.pttl(self._k(key)))
+        pttl = int(await self._call("PTTL", self._k(key)))
         return None if pttl < 0 else pttl / 1000
 
     async def incr(self, key: str, amount: int = 1, ttl: float | None = None) -> int:
-        with _translate_errors():
-            async with self._redis.pipeline(transaction=True) as pipe:
-                pipe.incrby(self._k(key), amount)
-                if ttl is not None:
-                    # NX: set the TTL only when the counter has none (just created).
-                    pipe.pexpire(self._k(key), _ms(ttl), nx=True)
-                results = await pipe.execute()
-        return int(results[0])
+        value = int(await self._call("INCRBY", self._k(key), amount))
+        if ttl is not None and value == amount:
+            # NX: only a counter without a TTL (just created) gets one.
+            await self._call("PEXPIRE", self._k(key), _ms(ttl), "NX")
+        return value
 
     async def index_add(self, index: str, member: str) -> None:
-        with _translate_errors():
-            await self._redis.sadd(self._k(index), member)
+        await self._call("SADD", self._k(index), member)
 
     async def index_remove(self, index: str, member: str) -> None:
-        with _translate_errors():
-            await self._redis.srem(self._k(index), member)
+        await self._call("SREM", self._k(index), member)
 
     async def index_members(self, index: str) -> builtins.set[str]:
-        with _translate_errors():
-            members = await self._redis.smembers(self._k(index))
+        members = await self._call("SMEMBERS", self._k(index))
         return {m.decode() if isinstance(m, bytes) else str(m) for m in members}
+
+    async def gate(self, request: GateRequest) -> GateResult:
+        """One EVALSHA (single Redis) or one per hash tag, pipelined (Cluster)."""
+        if not self.cluster:
+            return await self._gate_group(request)
+        tags: dict[str, GateRequest] = {}
+        for limit in request.limits:
+            tag = hash_tag(limit.key)
+            group = tags.get(tag) or _empty_like(request)
+            tags[tag] = _with(group, limits=(*group.limits, limit))
+        if request.claim_key is not None:
+            tag = hash_tag(request.claim_key)
+            group = tags.get(tag) or _empty_like(request)
+            tags[tag] = _with(
+                group,
+                claim_key=request.claim_key,
+                claim_ttl=request.claim_ttl,
+                claim_value=request.claim_value,
+            )
+        for key in request.reputation_keys:
+            tag = hash_tag(key)
+            group = tags.get(tag) or _empty_like(request)
+            tags[tag] = _with(group, reputation_keys=(*group.reputation_keys, key))
+        results = await asyncio.gather(*(self._gate_group(g) for g in tags.values()))
+        return _merge(request, list(tags.values()), results)
+
+    async def _gate_group(self, request: GateRequest) -> GateResult:
+        keys: list[str] = []
+        if request.claim_key is not None:
+            keys.append(self._k(request.claim_key))
+        keys += [self._k(limit.key) for limit in request.limits]
+        keys += [self._k(key) for key in request.reputation_keys]
+        args: list[Any] = [
+            repr(request.now),
+            "1" if request.claim_key is not None else "0",
+            _ms(request.claim_ttl) if request.claim_key is not None else 0,
+            request.claim_value,
+            len(request.limits),
+        ]
+        for limit in request.limits:
+            args += [repr(limit.rate), limit.burst]
+        deltas = request.deltas
+        args += [
+            repr(request.half_life),
+            _ms(request.reputation_ttl),
+            repr(deltas.ok),
+            repr(deltas.limited),
+            repr(deltas.replay),
+        ]
+        reply = await self._call("EVALSHA", GATE_SHA, len(keys), *keys, *args)
+        status, index, retry_ms = int(reply[0]), int(reply[1]), int(reply[2])
+        n = len(request.limits)
+        return GateResult(
+            status=_STATUS[status],  # type: ignore[arg-type]
+            limited=request.limits[index - 1].name if status == 1 else None,
+            retry_after=retry_ms / 1000,
+            usage=tuple(int(u) / 1_000_000 for u in reply[4 : 4 + n]),
+            reputation=tuple(float(r) for r in reply[4 + n :]),
+            claimed_by=bytes(reply[3]) if status == 2 else None,
+        )
+
+    async def load_scripts(self) -> None:
+        """Load the Lua scripts (on every primary of a cluster) at start-up."""
+        await self._redis.script_load(GATE_SCRIPT)
 
     async def ping(self) -> bool:
         try:
@@ -123,4 +220,45 @@ class RedisStore:
             return False
 
     async def close(self) -> None:
+        await self._pipeline.close()
         await self._redis.aclose()
+
+
+def _empty_like(request: GateRequest) -> GateRequest:
+    return GateRequest(
+        now=request.now,
+        deltas=request.deltas,
+        half_life=request.half_life,
+        reputation_ttl=request.reputation_ttl,
+    )
+
+
+def _with(request: GateRequest, **changes: Any) -> GateRequest:
+    return replace(request, **changes)
+
+
+def _merge(
+    request: GateRequest, groups: list[GateRequest], results: list[GateResult]
+) -> GateResult:
+    """Per-slot answers as one. In a cluster each slot group is atomic on its own."""
+    usage = {}
+    reputation = {}
+    status = "allowed"
+    limited, retry_after = None, 0.0
+    claimed_by = None
+    for group, result in zip(groups, results, strict=True):
+        claimed_by = claimed_by or result.claimed_by
+        usage.update({limit.name: u for limit, u in zip(group.limits, result.usage, strict=True)})
+        reputation.update(dict(zip(group.reputation_keys, result.reputation, strict=True)))
+        if result.status == "limited" and limited is None:
+            status, limited, retry_after = "limited", result.limited, result.retry_after
+        elif result.status == "replay" and status == "allowed":
+            status = "replay"
+    return GateResult(
+        status=status,  # type: ignore[arg-type]
+        limited=limited,
+        retry_after=retry_after,
+        usage=tuple(usage[limit.name] for limit in request.limits),
+        reputation=tuple(reputation[key] for key in request.reputation_keys),
+        claimed_by=claimed_by,
+    )

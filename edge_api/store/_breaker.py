@@ -1,0 +1,64 @@
+"""A circuit breaker: after repeated store failures, fail fast for a while."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Literal
+
+__all__ = ["DEFAULT_COOLDOWN", "DEFAULT_FAILURE_THRESHOLD", "CircuitBreaker"]
+
+DEFAULT_FAILURE_THRESHOLD = 3
+DEFAULT_COOLDOWN = 2.0
+
+State = Literal["closed", "open", "half_open"]
+
+
+class CircuitBreaker:
+    """Closed: calls go through. ``threshold`` consecutive failures open it: calls fail
+    at once (no waiting on a dead server) until ``cooldown`` has passed; then one probe
+    call is let through (half-open) and its result closes or re-opens the breaker."""
+
+    def __init__(
+        self,
+        *,
+        threshold: int = DEFAULT_FAILURE_THRESHOLD,
+        cooldown: float = DEFAULT_COOLDOWN,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._threshold = threshold
+        self._cooldown = cooldown
+        self._clock = clock
+        self._failures = 0
+        self._opened_at: float | None = None
+        self._probing = False
+
+    @property
+    def state(self) -> State:
+        if self._opened_at is None:
+            return "closed"
+        if self._probing or self._clock() >= self._opened_at + self._cooldown:
+            return "half_open"
+        return "open"
+
+    def allow(self) -> bool:
+        """Whether a call may go to the store now."""
+        if self._opened_at is None:
+            return True
+        if self._probing:
+            return False  # one probe at a time
+        if self._clock() >= self._opened_at + self._cooldown:
+            self._probing = True
+            return True
+        return False
+
+    def success(self) -> None:
+        self._failures = 0
+        self._opened_at = None
+        self._probing = False
+
+    def failure(self) -> None:
+        self._failures += 1
+        self._probing = False
+        if self._opened_at is not None or self._failures >= self._threshold:
+            self._opened_at = self._clock()

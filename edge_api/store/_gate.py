@@ -1,0 +1,68 @@
+"""What one request asks of the store in a single call, and what it gets back.
+
+A gate call checks every rate limit of the request (GCRA), takes the single-use
+claim (a challenge id), and reads and updates the reputations involved, atomically.
+Redis runs it as one Lua script (``gate.lua``); the memory store runs the same
+algorithm in Python, so both give the same answers.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Literal
+
+__all__ = ["GateRequest", "GateResult", "LimitSpec", "ReputationDeltas", "decay"]
+
+
+@dataclass(frozen=True, slots=True)
+class LimitSpec:
+    """One GCRA limit: ``rate`` requests per second sustained, ``burst`` at once."""
+
+    name: str
+    key: str
+    rate: float
+    burst: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReputationDeltas:
+    """How much each outcome adds to the reputations (higher = worse)."""
+
+    ok: float = 0.0
+    limited: float = 0.5
+    replay: float = 3.0
+
+
+@dataclass(frozen=True, slots=True)
+class GateRequest:
+    now: float
+    limits: tuple[LimitSpec, ...] = ()
+    claim_key: str | None = None
+    claim_ttl: float = 0.0
+    claim_value: bytes = b"1"
+    reputation_keys: tuple[str, ...] = ()
+    deltas: ReputationDeltas = field(default_factory=ReputationDeltas)
+    half_life: float = 3600.0
+    reputation_ttl: float = 7 * 86400.0
+
+
+@dataclass(frozen=True, slots=True)
+class GateResult:
+    status: Literal["allowed", "limited", "replay"]
+    # Name of the first limit exceeded, and when to retry (seconds).
+    limited: str | None = None
+    retry_after: float = 0.0
+    # Per limit, the share of its burst in use before this request (0..1).
+    usage: tuple[float, ...] = ()
+    # Reputations after this request's update, in the order of the request's keys.
+    reputation: tuple[float, ...] = ()
+    # For a replay: the value the first claimant stored.
+    claimed_by: bytes | None = None
+
+
+def decay(score: float, elapsed: float, half_life: float) -> float:
+    """Exponential decay: a score halves every ``half_life`` seconds."""
+    if elapsed <= 0:
+        return score
+    return score * math.pow(0.5, elapsed / half_life)

@@ -1,0 +1,139 @@
+"""The gate (GCRA limits, single-use claim, decaying reputation): same answers from
+the memory store and from gate.lua in a real Redis, on a controlled clock."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import AsyncIterator
+
+import pytest
+import redis.asyncio as aioredis
+
+from edge_api.store import (
+    GateRequest,
+    LimitSpec,
+    MemoryStore,
+    RedisStore,
+    ReputationDeltas,
+    Store,
+)
+from tests.conftest import FakeClock
+
+pytestmark = pytest.mark.anyio
+NOW = 1_800_000_000.0
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture(params=["memory", "redis"])
+async def store(request: pytest.FixtureRequest, clock: FakeClock) -> AsyncIterator[Store]:
+    if request.param == "memory":
+        yield MemoryStore(clock=clock)
+        return
+    redis_url: str = request.getfixturevalue("redis_url")
+    redis_store = RedisStore(redis_url, prefix=f"gate:{secrets.token_hex(6)}:")
+    yield redis_store
+    await redis_store.close()
+
+
+def limit(rate: float, burst: int, name: str = "ip", key: str = "lim:ip:{n:a}:1") -> LimitSpec:
+    return LimitSpec(name=name, key=key, rate=rate, burst=burst)
+
+
+async def test_gcra_allows_burst_then_the_rate(store: Store) -> None:
+    spec = (limit(rate=2, burst=5),)
+    outcomes = [(await store.gate(GateRequest(now=NOW, limits=spec))).status for _ in range(7)]
+    assert outcomes == ["allowed"] * 5 + ["limited"] * 2
+    refused = await store.gate(GateRequest(now=NOW, limits=spec))
+    assert refused.limited == "ip"
+    assert refused.retry_after == pytest.approx(0.5, abs=0.002)
+    # Half a second later one more request fits (rate 2/s), not two.
+    later = [(await store.gate(GateRequest(now=NOW + 0.5, limits=spec))).status for _ in range(2)]
+    assert later == ["allowed", "limited"]
+    # After the bucket drains completely the whole burst is available again.
+    drained = [(await store.gate(GateRequest(now=NOW + 10, limits=spec))).status for _ in range(5)]
+    assert drained == ["allowed"] * 5
+
+
+async def test_all_limits_decide_together_and_limited_consumes_nothing(store: Store) -> None:
+    tight = limit(rate=1, burst=1, name="site_ip", key="lim:siteip:{s:x}:1")
+    loose = limit(rate=100, burst=100, name="site", key="lim:site:{s:x}")
+    first = await store.gate(GateRequest(now=NOW, limits=(loose, tight)))
+    assert first.status == "allowed"
+    second = await store.gate(GateRequest(now=NOW, limits=(loose, tight)))
+    assert (second.status, second.limited) == ("limited", "site_ip")
+    # The loose limit was not charged by the refused request: usage shows 1 of 100 used.
+    third = await store.gate(GateRequest(now=NOW, limits=(loose,)))
+    assert third.usage[0] == pytest.approx(0.01, abs=1e-5)  # Redis reports parts per million
+
+
+async def test_claim_single_use_with_claimant_value(store: Store) -> None:
+    ask = GateRequest(now=NOW, claim_key="tok:{s:x}:abc", claim_ttl=60, claim_value=b"=key1")
+    assert (await store.gate(ask)).status == "allowed"
+    replay = await store.gate(ask)
+    assert replay.status == "replay"
+    assert replay.claimed_by == b"=key1"
+
+
+async def test_limited_request_does_not_burn_the_claim(store: Store) -> None:
+    spec = (limit(rate=1, burst=1),)
+    await store.gate(GateRequest(now=NOW, limits=spec))
+    limited = await store.gate(
+        GateRequest(now=NOW, limits=spec, claim_key="ch:{s:x}:1", claim_ttl=60)
+    )
+    assert limited.status == "limited"
+    later = await store.gate(
+        GateRequest(now=NOW + 5, limits=spec, claim_key="ch:{s:x}:1", claim_ttl=60)
+    )
+    assert later.status == "allowed"
+
+
+async def test_reputation_rises_with_bad_outcomes_and_decays(store: Store) -> None:
+    keys = ("rep:ip:{n:a}:1", "rep:net:{n:a}")
+    deltas = ReputationDeltas(ok=-0.5, limited=1.0, replay=4.0)
+    claim = GateRequest(
+        now=NOW,
+        claim_key="ch:{s:y}:9",
+        claim_ttl=60,
+        reputation_keys=keys,
+        deltas=deltas,
+        half_life=100,
+    )
+    assert (await store.gate(claim)).reputation == (0.0, 0.0)  # ok: floored at 0
+    replayed = await store.gate(claim)
+    assert replayed.reputation == (4.0, 4.0)
+    # One half-life later the score has halved; an ok outcome then lowers it.
+    later = GateRequest(now=NOW + 100, reputation_keys=keys, deltas=deltas, half_life=100)
+    assert (await store.gate(later)).reputation == pytest.approx((1.5, 1.5))
+    much_later = GateRequest(now=NOW + 2100, reputation_keys=keys, deltas=deltas, half_life=100)
+    assert (await store.gate(much_later)).reputation == (0.0, 0.0)
+
+
+async def test_script_reloads_after_script_flush(redis_url: str) -> None:
+    store = RedisStore(redis_url, prefix=f"flush:{secrets.token_hex(6)}:")
+    try:
+        spec = (limit(rate=1, burst=2),)
+        assert (await store.gate(GateRequest(now=NOW, limits=spec))).status == "allowed"
+        admin = aioredis.Redis.from_url(redis_url)
+        await admin.script_flush()
+        await admin.aclose()
+        assert (await store.gate(GateRequest(now=NOW, limits=spec))).status == "allowed"
+        assert (await store.gate(GateRequest(now=NOW, limits=spec))).status == "limited"
+    finally:
+        await store.close()
+
+
+async def test_concurrent_commands_share_round_trips(redis_url: str) -> None:
+    import asyncio
+
+    store = RedisStore(redis_url, prefix=f"batch:{secrets.token_hex(6)}:")
+    try:
+        await store.get("warm")
+        before = store.round_trips
+        await asyncio.gather(*(store.claim(f"k{i}", 10) for i in range(50)))
+        assert store.round_trips - before == 1
+    finally:
+        await store.close()
