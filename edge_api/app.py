@@ -12,11 +12,12 @@ from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Route
 
 from edge_api.admin import admin_routes
-from edge_api.challenge_api import challenge_endpoint, submit_endpoint
+from edge_api.challenge_api import challenge_endpoint
 from edge_api.cors import preflight
 from edge_api.demo_site import ensure_demo_site
 from edge_api.errors import exception_handlers
 from edge_api.events import EventSink, NullSink, SubnetHasher
+from edge_api.guard import Guard
 from edge_api.health import healthz, readyz
 from edge_api.keys import load_admin_token, load_keyring
 from edge_api.metrics import AccessMiddleware, metrics_endpoint
@@ -28,6 +29,7 @@ from edge_api.settings import Settings
 from edge_api.sites import SiteRegistry
 from edge_api.siteverify import siteverify_endpoint
 from edge_api.store import Store, open_store
+from edge_api.submit_api import submit_endpoint
 from edge_api.tokens import TokenService
 from edge_api.widget import demo_routes, widget_routes
 from scoring import RulesScorer, Scorer
@@ -98,6 +100,9 @@ def create_app(
             admin_token=admin_token,
             events=events or NullSink(),
             subnet_hash=SubnetHasher(keyring.derive("palisade/subnet/v1")[keyring.active]),
+            guard=Guard(
+                settings, active_store, keyring.derive("palisade/fingerprint/v1")[keyring.active]
+            ),
         )
         app.state.services = services
         if settings.dev:

@@ -9,7 +9,8 @@ import msgspec
 from starlette.requests import Request
 from starlette.responses import Response
 
-from edge_api.challenge_api import (
+from edge_api.sites import SiteCreate, SiteUpdate
+from edge_api.widget_wire import (
     ChallengeOut,
     ChallengeRequest,
     EscalateOut,
@@ -17,7 +18,6 @@ from edge_api.challenge_api import (
     RefusedOut,
     SubmitRequest,
 )
-from edge_api.sites import SiteCreate, SiteUpdate
 
 __all__ = ["openapi_document", "openapi_endpoint"]
 

@@ -44,6 +44,7 @@ class ChallengeClaims(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     iat: int
     exp: int
     esc: int = 0  # escalation level: 0 first challenge, +1 per harder one
+    r: float = 0.0  # the client's reputation when the challenge was issued (0 = clean)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +91,14 @@ class ChallengeIssuer:
         return self._lifetime
 
     def issue(
-        self, *, sitekey: str, hostname: str, difficulty: int, now: float, escalation: int = 0
+        self,
+        *,
+        sitekey: str,
+        hostname: str,
+        difficulty: int,
+        now: float,
+        escalation: int = 0,
+        reputation: float = 0.0,
     ) -> tuple[str, ChallengeClaims]:
         iat = int(now)
         claims = ChallengeClaims(
@@ -103,6 +111,7 @@ class ChallengeIssuer:
             iat=iat,
             exp=iat + self._lifetime,
             esc=escalation,
+            r=round(reputation, 2),
         )
         text = seal(PREFIX, self._active, self._keys[self._active], self._encoder.encode(claims))
         return text, claims

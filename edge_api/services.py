@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from edge_api.events import EventSink, SubnetHasher
+from edge_api.guard import Guard
 from edge_api.pow import ChallengeIssuer
 from edge_api.settings import Settings
 from edge_api.sites import SiteRegistry
@@ -36,3 +37,4 @@ class Services:
     admin_token: str | None
     events: EventSink
     subnet_hash: SubnetHasher
+    guard: Guard

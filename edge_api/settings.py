@@ -13,6 +13,8 @@
 | ``PALISADE_MODEL_PATH`` | shipped model | ONNX model of the scorer |
 | ``PALISADE_SHADOW_MODEL_PATH`` | unset | a shadow model, scored and counted, never used |
 | ``PALISADE_LOG_LEVEL`` | ``info`` | log level |
+| ``PALISADE_LIMITS`` | see ``DEFAULT_LIMITS`` | ``name=rate/burst,...`` GCRA limits |
+| ``PALISADE_REPUTATION_HALF_LIFE`` | ``3600`` | seconds for a bad reputation to halve |
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from edge_api._secret import Secret
 __all__ = [
     "DEFAULT_CHALLENGE_SECONDS",
     "DEFAULT_DATA_DIR",
+    "DEFAULT_LIMITS",
     "DEFAULT_SITE_CACHE_SECONDS",
     "Settings",
 ]
@@ -37,6 +40,16 @@ __all__ = [
 DEFAULT_DATA_DIR = Path(".palisade")
 DEFAULT_SITE_CACHE_SECONDS = 5.0
 DEFAULT_CHALLENGE_SECONDS = 120
+DEFAULT_REPUTATION_HALF_LIFE = 3600.0
+# (requests per second sustained, burst) per limit. A person solves a challenge a
+# minute at most; a busy office behind one NAT shares the subnet limit.
+DEFAULT_LIMITS: dict[str, tuple[float, int]] = {
+    "ip": (2.0, 30),
+    "subnet": (10.0, 120),
+    "site": (2000.0, 4000),
+    "site_ip": (1.0, 20),
+    "secret": (500.0, 1000),
+}
 _LOG_LEVELS = ("debug", "info", "warning", "error")
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -55,7 +68,8 @@ class Settings:
     model_path: Path | None = None
     shadow_model_path: Path | None = None
     log_level: str = "info"
-    extra: Mapping[str, str] = field(default_factory=dict)
+    limits: Mapping[str, tuple[float, int]] = field(default_factory=lambda: dict(DEFAULT_LIMITS))
+    reputation_half_life: float = DEFAULT_REPUTATION_HALF_LIFE
 
     @property
     def dev(self) -> bool:
@@ -107,6 +121,14 @@ class Settings:
             model_path=_path(get("MODEL_PATH")),
             shadow_model_path=_path(get("SHADOW_MODEL_PATH")),
             log_level=log_level,
+            limits=_parse_limits(get("LIMITS")),
+            reputation_half_life=_number(
+                "REPUTATION_HALF_LIFE",
+                get("REPUTATION_HALF_LIFE"),
+                DEFAULT_REPUTATION_HALF_LIFE,
+                1,
+                30 * 86400,
+            ),
         )
         if settings.env == "production":
             missing = [
@@ -143,6 +165,27 @@ def _number(name: str, raw: str | None, default: float, low: float, high: float)
     if not low <= value <= high:
         raise ConfigError(f"PALISADE_{name} must be between {low:g} and {high:g}, got {raw}")
     return value
+
+
+def _parse_limits(raw: str | None) -> dict[str, tuple[float, int]]:
+    limits = dict(DEFAULT_LIMITS)
+    if raw is None:
+        return limits
+    for part in raw.split(","):
+        name, sep, spec = part.strip().partition("=")
+        rate, slash, burst = spec.partition("/")
+        if name not in DEFAULT_LIMITS or not sep or not slash:
+            raise ConfigError(
+                f"PALISADE_LIMITS: {part.strip()!r} is not name=rate/burst with a name in "
+                f"{', '.join(DEFAULT_LIMITS)}"
+            )
+        try:
+            limits[name] = (float(rate), int(burst))
+        except ValueError:
+            raise ConfigError(f"PALISADE_LIMITS: {part.strip()!r} has a bad number") from None
+        if limits[name][0] <= 0 or limits[name][1] < 1:
+            raise ConfigError(f"PALISADE_LIMITS: {name} needs rate > 0 and burst >= 1")
+    return limits
 
 
 def _parse_networks(raw: str | None) -> tuple[IPNetwork, ...]:

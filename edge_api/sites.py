@@ -12,7 +12,7 @@ from typing import Annotated, Literal, TypeVar
 
 import msgspec
 
-from edge_api._exceptions import InvalidRequest, NotFound
+from edge_api._exceptions import InvalidRequest, NotFound, StoreError
 from edge_api.store import Store
 
 __all__ = [
@@ -43,6 +43,7 @@ SITE_KEY_PREFIX = "site:"
 SECRET_KEY_PREFIX = "sitesecret:"  # noqa: S105  # a key prefix, not a secret
 SITES_INDEX = "sites"
 _CACHE_MAX = 10_000
+STALE_SECONDS = 600.0
 
 _HOSTNAME_RE = re.compile(
     r"^(\*\.)?(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$"
@@ -55,6 +56,10 @@ PowBits = Annotated[int, msgspec.Meta(ge=1, le=MAX_POW_BITS)]
 Threshold = Annotated[float, msgspec.Meta(ge=0.0, le=1.0)]
 Lifetime = Annotated[int, msgspec.Meta(ge=10, le=86_400)]
 Name = Annotated[str, msgspec.Meta(max_length=200)]
+Rate = Annotated[float, msgspec.Meta(gt=0.0, le=1_000_000.0)]
+Burst = Annotated[int, msgspec.Meta(ge=1, le=10_000_000)]
+# Past the site's rate limit: refuse (429) or answer submits with a harder challenge.
+OnRateLimit = Literal["refuse", "harder"]
 
 
 class Site(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -70,6 +75,10 @@ class Site(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True
     pow_max: int = DEFAULT_POW_MAX
     token_lifetime: int = DEFAULT_TOKEN_LIFETIME
     failure_policy: FailurePolicy = "open"
+    # Site-wide GCRA limit (None: the service default) and what to do past it.
+    rate_limit: float | None = None
+    rate_burst: int | None = None
+    on_rate_limit: OnRateLimit = "refuse"
     created_at: float = 0.0
     updated_at: float = 0.0
 
@@ -91,6 +100,9 @@ class SiteCreate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_field
     pow_max: PowBits = DEFAULT_POW_MAX
     token_lifetime: Lifetime = DEFAULT_TOKEN_LIFETIME
     failure_policy: FailurePolicy = "open"
+    rate_limit: Rate | None = None
+    rate_burst: Burst | None = None
+    on_rate_limit: OnRateLimit = "refuse"
 
 
 class SiteUpdate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -106,6 +118,9 @@ class SiteUpdate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_field
     pow_max: PowBits | msgspec.UnsetType = msgspec.UNSET
     token_lifetime: Lifetime | msgspec.UnsetType = msgspec.UNSET
     failure_policy: FailurePolicy | msgspec.UnsetType = msgspec.UNSET
+    rate_limit: Rate | msgspec.UnsetType | None = msgspec.UNSET
+    rate_burst: Burst | msgspec.UnsetType | None = msgspec.UNSET
+    on_rate_limit: OnRateLimit | msgspec.UnsetType = msgspec.UNSET
 
 
 def new_secret() -> str:
@@ -189,12 +204,21 @@ class SiteRegistry:
         self._encoder = msgspec.json.Encoder()
 
     async def get(self, sitekey: str) -> Site | None:
-        """The site, from cache when fresh (misses are cached too: bursts of junk keys)."""
+        """The site, from cache when fresh (misses are cached too: bursts of junk keys).
+
+        While the store is unreachable a stale cached record is served for up to
+        ``STALE_SECONDS``, so each site's failure policy can still be applied.
+        """
         now = self._clock()
         hit = self._cache.get(sitekey)
         if hit is not None and hit[0] > now:
             return hit[1]
-        raw = await self._store.get(SITE_KEY_PREFIX + sitekey)
+        try:
+            raw = await self._store.get(SITE_KEY_PREFIX + sitekey)
+        except StoreError:
+            if hit is not None and hit[0] + STALE_SECONDS > now:
+                return hit[1]
+            raise
         site = None if raw is None else self._decoder.decode(raw)
         self._remember(self._cache, sitekey, site, now)
         return site
@@ -207,7 +231,12 @@ class SiteRegistry:
         if hit is not None and hit[0] > now:
             sitekey: str | None = hit[1]
         else:
-            raw = await self._store.get(SECRET_KEY_PREFIX + digest)
+            try:
+                raw = await self._store.get(SECRET_KEY_PREFIX + digest)
+            except StoreError:
+                if hit is None or hit[0] + STALE_SECONDS <= now:
+                    raise
+                raw = None if hit[1] is None else hit[1].encode()
             sitekey = None if raw is None else raw.decode()
             self._remember(self._secret_cache, digest, sitekey, now)
         if sitekey is None:
@@ -254,6 +283,9 @@ class SiteRegistry:
             pow_max=spec.pow_max,
             token_lifetime=spec.token_lifetime,
             failure_policy=spec.failure_policy,
+            rate_limit=spec.rate_limit,
+            rate_burst=spec.rate_burst,
+            on_rate_limit=spec.on_rate_limit,
             created_at=now,
             updated_at=now,
         )

@@ -21,8 +21,10 @@ from starlette.responses import Response
 
 from edge_api._exceptions import StoreError
 from edge_api.events import DecisionEvent
+from edge_api.guard import Client
 from edge_api.metrics import DECISIONS
 from edge_api.services import Services
+from edge_api.sites import Site, hash_secret
 from edge_api.testkeys import TEST_SECRETS, TEST_TOKENS, TestSecret
 from edge_api.tokens import TokenClaims
 
@@ -147,13 +149,13 @@ async def verify(services: Services, data: VerifyInput, flavour: Flavour) -> dic
         return _failure("internal-error")
     if site is None:
         return _failure("invalid-input-secret")
-    answer = await _verify_for_site(services, data, flavour, site.sitekey, now)
+    answer = await _verify_for_site(services, data, flavour, site, now)
     answer["_sitekey"] = site.sitekey  # for analytics; removed before the answer is sent
     return answer
 
 
 async def _verify_for_site(
-    services: Services, data: VerifyInput, flavour: Flavour, sitekey: str, now: float
+    services: Services, data: VerifyInput, flavour: Flavour, site: Site, now: float
 ) -> dict[str, object]:
     if not data.response:
         return _failure("missing-input-response")
@@ -165,20 +167,41 @@ async def _verify_for_site(
         return _failure(flavour.expired)
     if not check.ok or claims is None:
         return _failure("invalid-input-response")
-    if claims.sitekey != sitekey:
+    if claims.sitekey != site.sitekey:
         return _failure(flavour.sitekey_mismatch)
     if data.sitekey and data.sitekey != claims.sitekey:
         return _failure(flavour.sitekey_mismatch)
     # Single use; the claimant's idempotency key (Turnstile) may re-verify.
     marker = b"=" + data.idempotency_key.encode() if data.idempotency_key else b"-"
+    client = (
+        Client(ip_hash=claims.ip_hash, subnet_hash=claims.subnet_hash)
+        if claims.subnet_hash
+        else None
+    )
     try:
-        previous = await services.store.claim("tok:" + claims.jti, claims.exp - now, marker)
+        verdict = await services.guard.at_siteverify(
+            site,
+            hash_secret(data.secret),
+            claim_key=f"tok:{{s:{site.sitekey}}}:{claims.jti}",
+            claim_ttl=claims.exp - now,
+            claim_value=marker,
+            client=client,
+            now=now,
+        )
     except StoreError:
         logger.warning("siteverify: store unavailable while marking a token used")
         return _failure("internal-error")
-    if previous is None:
-        return _success(claims)
-    if data.idempotency_key and previous == marker:
+    gate = verdict.result
+    if gate.status == "limited":
+        answer = _failure("rate-limited")
+        answer["_retry_after"] = gate.retry_after
+        return answer
+    if gate.status == "allowed":
+        answer = _success(claims)
+        if verdict.degraded:
+            answer["degraded"] = True
+        return answer
+    if data.idempotency_key and gate.claimed_by == marker:
         return _success(claims, replayed=True)
     return _failure(flavour.duplicate)
 
@@ -239,6 +262,7 @@ def siteverify_endpoint(flavour_name: str) -> Callable[[Request], Awaitable[Resp
         outcome = "success" if answer["success"] else (codes[0] if isinstance(codes, list) else "")
         DECISIONS.labels("siteverify", outcome).inc()
         sitekey = answer.pop("_sitekey", None)
+        retry_after = answer.pop("_retry_after", None)
         if isinstance(sitekey, str):
             services.events.emit(
                 DecisionEvent(
@@ -250,6 +274,10 @@ def siteverify_endpoint(flavour_name: str) -> Callable[[Request], Awaitable[Resp
                     action=str(answer.get("action", "")),
                 )
             )
+        if isinstance(retry_after, float):
+            # A leaked secret must not become an oracle: per-secret limit, 429.
+            headers = {"Retry-After": str(max(1, int(retry_after + 0.999)))}
+            return Response(_encoder.encode(answer), 429, headers, media_type="application/json")
         return Response(_encoder.encode(answer), 200, media_type="application/json")
 
     return endpoint

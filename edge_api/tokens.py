@@ -39,6 +39,7 @@ class TokenClaims(msgspec.Struct, frozen=True, array_like=True, forbid_unknown_f
     ip_hash: str
     model: str
     degraded: bool = False
+    subnet_hash: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +82,7 @@ class TokenService:
         model: str,
         now: float,
         degraded: bool = False,
+        subnet_hash: str = "",
     ) -> tuple[str, TokenClaims]:
         iat = int(now)
         claims = TokenClaims(
@@ -96,6 +98,7 @@ class TokenService:
             ip_hash=self.ip_hash(client_ip),
             model=model,
             degraded=degraded,
+            subnet_hash=subnet_hash,
         )
         token = seal(PREFIX, self._active, self._keys[self._active], self._encoder.encode(claims))
         return token, claims

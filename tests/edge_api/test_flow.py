@@ -88,21 +88,28 @@ def test_every_input_error_code_on_every_alias(harness: Harness, path: str) -> N
     assert ok["success"] is True
 
 
-def test_store_failure_is_internal_error_not_500(harness: Harness) -> None:
-    site = harness.create_site()
-    token = harness.token(site["sitekey"])
+def test_store_failure_follows_the_site_policy(harness: Harness) -> None:
+    from edge_api import StoreUnavailable
 
-    async def broken_claim(key: str, ttl: float, value: bytes = b"1") -> bytes | None:
-        from edge_api import StoreUnavailable
+    open_site = harness.create_site(failure_policy="open")
+    closed_site = harness.create_site(failure_policy="closed")
+    open_token = harness.token(open_site["sitekey"])
+    closed_token = harness.token(closed_site["sitekey"])
 
+    async def broken_gate(request: object) -> object:
         raise StoreUnavailable("connection refused")
 
-    harness.store.claim = broken_claim  # type: ignore[method-assign]
-    response = harness.client.post(
-        "/siteverify", data={"secret": site["secret"], "response": token}
+    harness.store.gate = broken_gate  # type: ignore[method-assign,assignment]
+    closed = harness.client.post(
+        "/siteverify", data={"secret": closed_site["secret"], "response": closed_token}
     )
-    assert response.status_code == 200
-    assert response.json() == {"success": False, "error-codes": ["internal-error"]}
+    assert closed.status_code == 200
+    assert closed.json() == {"success": False, "error-codes": ["internal-error"]}
+    opened = harness.client.post(
+        "/siteverify", data={"secret": open_site["secret"], "response": open_token}
+    ).json()
+    assert opened["success"] is True
+    assert opened["degraded"] is True
 
 
 def test_tampered_and_spliced_tokens_are_refused(harness: Harness) -> None:
@@ -199,7 +206,8 @@ def test_hostname_removed_after_challenge_is_refused_at_submit(harness: Harness)
 
 
 def test_challenge_single_use_expiry_and_wrong_solution(harness: Harness) -> None:
-    site = harness.create_site()
+    # Threshold 0: the replays below also raise this client's reputation (tested apart).
+    site = harness.create_site(score_threshold=0.0)
     challenge = harness.challenge(site["sitekey"])
     assert harness.submit(challenge).json()["status"] == "pass"
     replay = harness.submit(challenge)
@@ -239,7 +247,9 @@ def test_low_score_escalates_then_refuses(harness: Harness) -> None:
     refused = harness.submit(challenge, signals=signals)
     assert refused.status_code == 403
     assert refused.json()["reasons"][:2] == ["low_score", "env.webdriver"]
-    assert difficulties == [4, 6, 8]
+    # +2 bits per escalation, plus reputation bits as the escalations raise it
+    # (1 -> 2 bits, 2 -> 3 bits), capped at pow_max.
+    assert difficulties == [4, 8, 12]
 
 
 def test_key_rotation(tmp_path: Path, clock: FakeClock) -> None:

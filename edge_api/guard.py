@@ -1,0 +1,202 @@
+"""Defence policy on top of the store's gate: which limits apply, how reputation moves,
+how hard a challenge is, and what happens when Redis is unreachable.
+
+Keys carry hash tags so that in Redis Cluster the keys one script touches share a
+slot: ``{s:<sitekey>}`` for a site's keys, ``{n:<subnet hash>}`` for a client's IP
+and subnet, ``{f:<fingerprint>}`` and ``{v:<secret hash>}``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import math
+from dataclasses import dataclass
+
+from edge_api._exceptions import StoreUnavailable
+from edge_api.settings import Settings
+from edge_api.sites import Site
+from edge_api.store import GateRequest, GateResult, LimitSpec, ReputationDeltas, Store
+from scoring import Signals
+
+__all__ = ["Client", "Guard", "Verdict"]
+
+logger = logging.getLogger("palisade.guard")
+
+# Reputation moves (higher = worse). A clean client decays to 0; a replay or a forged
+# solution costs more than a low score, which costs more than a rate-limit hit.
+CHALLENGE_DELTAS = ReputationDeltas(ok=0.0, limited=0.5, replay=3.0)
+PASS_DELTAS = ReputationDeltas(ok=-0.2, limited=0.5, replay=3.0)
+ESCALATE_DELTAS = ReputationDeltas(ok=1.0, limited=0.5, replay=3.0)
+REFUSE_DELTAS = ReputationDeltas(ok=2.0, limited=0.5, replay=3.0)
+FAILED_POW_DELTAS = ReputationDeltas(ok=2.0, limited=2.0, replay=3.0)
+SITEVERIFY_DELTAS = ReputationDeltas(ok=0.0, limited=0.0, replay=3.0)
+REPUTATION_TTL_HALF_LIVES = 12
+# Each extra bit doubles the work: reputation adds up to 8 bits (256x), a surge 4 (16x).
+MAX_REPUTATION_BITS = 8
+MAX_SURGE_BITS = 4
+REPUTATION_REASON_AT = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Client:
+    """Who is asking, as keyed hashes (raw IPs are never stored)."""
+
+    ip_hash: str
+    subnet_hash: str
+    fingerprint: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    result: GateResult
+    # The store could not be asked and the site's policy is "open".
+    degraded: bool = False
+
+    @property
+    def reputation(self) -> float:
+        return max(self.result.reputation, default=0.0)
+
+
+class Guard:
+    def __init__(self, settings: Settings, store: Store, fingerprint_key: bytes) -> None:
+        self._store = store
+        self._limits = settings.limits
+        self._half_life = settings.reputation_half_life
+        self._rep_ttl = settings.reputation_half_life * REPUTATION_TTL_HALF_LIVES
+        self._fingerprint_key = fingerprint_key
+
+    # keys -----------------------------------------------------------------
+    def _limit(self, name: str, key: str, site: Site | None = None) -> LimitSpec:
+        rate, burst = self._limits[name]
+        if name == "site" and site is not None:
+            rate = site.rate_limit or rate
+            burst = site.rate_burst or burst
+        return LimitSpec(name=name, key=key, rate=rate, burst=burst)
+
+    def _client_limits(
+        self, sitekey: str, client: Client, site: Site | None
+    ) -> tuple[LimitSpec, ...]:
+        net = f"{{n:{client.subnet_hash}}}"
+        site_tag = f"{{s:{sitekey}}}"
+        return (
+            self._limit("ip", f"lim:ip:{net}:{client.ip_hash}"),
+            self._limit("subnet", f"lim:net:{net}"),
+            self._limit("site", f"lim:site:{site_tag}", site),
+            self._limit("site_ip", f"lim:sip:{site_tag}:{client.ip_hash}"),
+        )
+
+    @staticmethod
+    def _reputation_keys(client: Client) -> tuple[str, ...]:
+        net = f"{{n:{client.subnet_hash}}}"
+        keys: tuple[str, ...] = (f"rep:ip:{net}:{client.ip_hash}", f"rep:net:{net}")
+        if client.fingerprint:
+            keys += (f"rep:fp:{{f:{client.fingerprint}}}",)
+        return keys
+
+    def fingerprint(self, signals: Signals | None) -> str | None:
+        """A keyed hash of the stable environment values, or None without them."""
+        env = signals.env if signals is not None else None
+        if env is None:
+            return None
+        parts = (
+            env.user_agent,
+            env.webgl_renderer,
+            env.timezone,
+            env.screen,
+            tuple(env.languages or ()),
+            env.hardware_concurrency,
+            env.device_memory,
+        )
+        if all(part in (None, ()) for part in parts):
+            return None
+        digest = hmac.new(self._fingerprint_key, repr(parts).encode(), hashlib.sha256)
+        return digest.hexdigest()[:16]
+
+    # decisions ------------------------------------------------------------
+    async def _gate(self, request: GateRequest, policy: str) -> Verdict:
+        try:
+            return Verdict(await self._store.gate(request))
+        except StoreUnavailable:
+            if policy != "open":
+                raise
+            logger.warning("store unavailable: failing open by site policy")
+            return Verdict(GateResult(status="allowed"), degraded=True)
+
+    async def at_challenge(
+        self, sitekey: str, site: Site | None, client: Client, now: float
+    ) -> Verdict:
+        request = GateRequest(
+            now=now,
+            limits=self._client_limits(sitekey, client, site),
+            reputation_keys=self._reputation_keys(client),
+            deltas=CHALLENGE_DELTAS,
+            half_life=self._half_life,
+            reputation_ttl=self._rep_ttl,
+        )
+        return await self._gate(request, site.failure_policy if site else "open")
+
+    async def at_submit(
+        self,
+        site: Site,
+        client: Client,
+        *,
+        claim_key: str | None,
+        claim_ttl: float,
+        deltas: ReputationDeltas,
+        now: float,
+    ) -> Verdict:
+        request = GateRequest(
+            now=now,
+            limits=self._client_limits(site.sitekey, client, site),
+            claim_key=claim_key,
+            claim_ttl=claim_ttl,
+            reputation_keys=self._reputation_keys(client),
+            deltas=deltas,
+            half_life=self._half_life,
+            reputation_ttl=self._rep_ttl,
+        )
+        return await self._gate(request, site.failure_policy)
+
+    async def at_siteverify(
+        self,
+        site: Site,
+        secret_hash: str,
+        *,
+        claim_key: str,
+        claim_ttl: float,
+        claim_value: bytes,
+        client: Client | None,
+        now: float,
+    ) -> Verdict:
+        """Per-secret limit (a leaked secret must not become an oracle) and single use."""
+        request = GateRequest(
+            now=now,
+            limits=(self._limit("secret", f"lim:sec:{{v:{secret_hash[:16]}}}"),),
+            claim_key=claim_key,
+            claim_ttl=claim_ttl,
+            claim_value=claim_value,
+            reputation_keys=() if client is None else self._reputation_keys(client)[:2],
+            deltas=SITEVERIFY_DELTAS,
+            half_life=self._half_life,
+            reputation_ttl=self._rep_ttl,
+        )
+        return await self._gate(request, site.failure_policy)
+
+    @staticmethod
+    def difficulty(site: Site, verdict: Verdict, *, base: int | None = None) -> int:
+        """Site bounds, raised by bad reputation and by a surge of the site's traffic."""
+        bits = site.pow_min if base is None else base
+        reputation_bits = min(MAX_REPUTATION_BITS, round(2 * math.log2(1 + verdict.reputation)))
+        usage = verdict.result.usage
+        site_usage = usage[2] if len(usage) > 2 else 0.0
+        surge_bits = min(MAX_SURGE_BITS, math.floor(MAX_SURGE_BITS * site_usage))
+        return max(site.pow_min, min(site.pow_max, bits + reputation_bits + surge_bits))
+
+    @staticmethod
+    def adjust_score(score: float, reputation: float) -> tuple[float, tuple[str, ...]]:
+        """Bad reputation lowers the model's score: halved at reputation 4."""
+        if reputation < REPUTATION_REASON_AT:
+            return score, ()
+        return score * 0.5 ** (reputation / 4), ("reputation.bad",)

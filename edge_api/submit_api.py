@@ -1,0 +1,271 @@
+"""``POST /v1/submit``: check the solution, score the signals, then a token, a harder
+challenge, or a refusal. Everything it reads and writes in Redis is one gate call."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import msgspec
+from starlette.requests import Request
+from starlette.responses import Response
+
+from edge_api.challenge_api import TEST_DIFFICULTY
+from edge_api.cors import allow_origin_headers
+from edge_api.errors import validation_error
+from edge_api.guard import (
+    ESCALATE_DELTAS,
+    FAILED_POW_DELTAS,
+    PASS_DELTAS,
+    REFUSE_DELTAS,
+    Client,
+    Verdict,
+)
+from edge_api.pow import ChallengeClaims
+from edge_api.services import Services
+from edge_api.sites import Site, hostname_allowed
+from edge_api.testkeys import TEST_SITEKEYS, TestSitekey
+from edge_api.widget_wire import (
+    EscalateOut,
+    PassOut,
+    RefusedOut,
+    SubmitRequest,
+    challenge_out,
+    check_origin,
+    client_of,
+    emit,
+    json_struct,
+    rate_limited,
+)
+from scoring import RequestContext
+
+__all__ = ["ESCALATION_BITS", "MAX_ESCALATIONS", "submit_endpoint"]
+
+# Each escalation adds this many bits per sub-puzzle: 4x the work.
+ESCALATION_BITS = 2
+MAX_ESCALATIONS = 2
+FINGERPRINT_REASON_AT = 2.0
+
+_decoder = msgspec.json.Decoder(SubmitRequest)
+Decision = Literal["pass", "escalate", "refuse"]
+
+
+async def submit_endpoint(request: Request) -> Response:
+    services: Services = request.app.state.services
+    try:
+        body = _decoder.decode(await request.body())
+    except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+        raise validation_error(exc) from None
+    now = services.clock()
+    ip, client = client_of(services, request, body.signals)
+    check = services.challenges.check(body.challenge, body.solution, now=now)
+    claims = check.claims
+    if not check.ok or claims is None:
+        reason = check.reason or "malformed"
+        if claims is not None:  # signed by us: the sitekey is attributable
+            await _record_failed_pow(services, claims, client, now)
+            emit(services, "submit", claims.sk, "refused", client, reasons=(reason,))
+        return json_struct(RefusedOut([reason]), 403, {})
+    check_origin(request, claims.h)
+    cors = allow_origin_headers(request)
+
+    def refuse(*reasons: str, final_score: float | None = None) -> Response:
+        emit(
+            services,
+            "submit",
+            claims.sk,
+            "refused",
+            client,
+            reasons=reasons,
+            final_score=final_score,
+            action=body.action,
+        )
+        return json_struct(RefusedOut(list(reasons)), 403, cors)
+
+    site = TEST_SITEKEYS.get(claims.sk) or await services.sites.get(claims.sk)
+    if site is None:
+        return refuse("wrong_site")
+    if isinstance(site, TestSitekey):
+        if await services.store.claim("ch:" + claims.id, claims.exp - now) is not None:
+            return refuse("already_used")
+        return _test_outcome(services, site, claims, cors)
+    if not hostname_allowed(claims.h, site.hostnames):
+        return refuse("hostname_not_allowed")
+
+    # Score before the gate: the reputation comes signed inside the challenge, so the
+    # gate call can apply this outcome's reputation change in the same round trip.
+    context = RequestContext(
+        user_agent=request.headers.get("user-agent"),
+        accept_language=request.headers.get("accept-language"),
+    )
+    result = services.scorer.score(body.signals, context)
+    score, penalty_reasons = services.guard.adjust_score(result.score, claims.r)
+    reasons = (*result.reasons, *penalty_reasons)
+    decision: Decision = (
+        "pass"
+        if score >= site.score_threshold
+        else "escalate"
+        if claims.esc < MAX_ESCALATIONS
+        else "refuse"
+    )
+    deltas = {"pass": PASS_DELTAS, "escalate": ESCALATE_DELTAS, "refuse": REFUSE_DELTAS}[decision]
+    verdict = await services.guard.at_submit(
+        site,
+        client,
+        claim_key=f"ch:{{s:{site.sitekey}}}:{claims.id}",
+        claim_ttl=claims.exp - now,
+        deltas=deltas,
+        now=now,
+    )
+    gate = verdict.result
+    if gate.status == "limited":
+        limit = gate.limited or "limit"
+        if site.on_rate_limit == "harder" and claims.esc < MAX_ESCALATIONS:
+            return _escalate(
+                services,
+                site,
+                claims,
+                verdict,
+                client,
+                "rate_limited",
+                False,
+                cors,
+                result_model=result.model,
+                final_score=score,
+                action=body.action,
+            )
+        emit(
+            services,
+            "submit",
+            site.sitekey,
+            "rate_limited",
+            client,
+            reasons=(limit,),
+            action=body.action,
+        )
+        return rate_limited(limit, gate.retry_after, cors)
+    if gate.status == "replay":
+        return refuse("already_used")
+    if len(gate.reputation) > 2 and gate.reputation[2] >= FINGERPRINT_REASON_AT:
+        reasons = (*reasons, "reputation.fingerprint")
+    if verdict.degraded:
+        reasons = (*reasons, "store_unavailable")
+
+    if decision == "pass":
+        token, _ = services.tokens.issue(
+            sitekey=site.sitekey,
+            hostname=claims.h,
+            action=body.action,
+            cdata=body.cdata,
+            score=score,
+            reasons=reasons,
+            lifetime=site.token_lifetime,
+            client_ip=ip,
+            model=result.model,
+            now=now,
+            degraded=verdict.degraded,
+            subnet_hash=client.subnet_hash,
+        )
+        emit(
+            services,
+            "submit",
+            site.sitekey,
+            "passed",
+            client,
+            reasons=reasons,
+            score=result,
+            final_score=score,
+            mode=site.mode,
+            action=body.action,
+        )
+        return json_struct(PassOut(token, site.token_lifetime), 200, cors)
+    if decision == "escalate":
+        return _escalate(
+            services,
+            site,
+            claims,
+            verdict,
+            client,
+            "low_score",
+            site.mode != "invisible",
+            cors,
+            result_model=result.model,
+            final_score=score,
+            reasons=reasons,
+            action=body.action,
+        )
+    return refuse("low_score", *reasons, final_score=score)
+
+
+def _escalate(
+    services: Services,
+    site: Site,
+    claims: ChallengeClaims,
+    verdict: Verdict,
+    client: Client,
+    reason: str,
+    interactive: bool,
+    cors: dict[str, str],
+    *,
+    result_model: str,
+    final_score: float,
+    reasons: tuple[str, ...] = (),
+    action: str = "",
+) -> Response:
+    difficulty = services.guard.difficulty(site, verdict, base=claims.d + ESCALATION_BITS)
+    text, harder = services.challenges.issue(
+        sitekey=site.sitekey,
+        hostname=claims.h,
+        difficulty=difficulty,
+        now=services.clock(),
+        escalation=claims.esc + 1,
+        reputation=verdict.reputation,
+    )
+    emit(
+        services,
+        "submit",
+        site.sitekey,
+        "escalated",
+        client,
+        reasons=(reason, *reasons),
+        final_score=final_score,
+        mode=site.mode,
+        action=action,
+    )
+    out = EscalateOut(
+        reason=reason, interactive=interactive, challenge=challenge_out(text, harder, site.mode)
+    )
+    return json_struct(out, 200, cors)
+
+
+async def _record_failed_pow(
+    services: Services, claims: ChallengeClaims, client: Client, now: float
+) -> None:
+    """A forged, expired or wrong solution raises the client's reputation."""
+    site = await services.sites.get(claims.sk) if claims.sk not in TEST_SITEKEYS else None
+    if site is not None:
+        await services.guard.at_submit(
+            site, client, claim_key=None, claim_ttl=0, deltas=FAILED_POW_DELTAS, now=now
+        )
+
+
+def _test_outcome(
+    services: Services, site: TestSitekey, claims: ChallengeClaims, cors: dict[str, str]
+) -> Response:
+    """The documented behaviour of the published test sitekeys."""
+    if site.outcome == "block":
+        return json_struct(RefusedOut(["test_sitekey_blocks"]), 403, cors)
+    if site.outcome == "interactive" and claims.esc == 0:
+        text, harder = services.challenges.issue(
+            sitekey=claims.sk,
+            hostname=claims.h,
+            difficulty=TEST_DIFFICULTY,
+            now=services.clock(),
+            escalation=1,
+        )
+        out = EscalateOut(
+            reason="test_sitekey_interactive",
+            interactive=True,
+            challenge=challenge_out(text, harder, site.mode),
+        )
+        return json_struct(out, 200, cors)
+    return json_struct(PassOut(site.token, 300), 200, cors)
