@@ -77,7 +77,7 @@ class _Wire(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaul
     """Base of every wire struct: immutable, strict about unknown fields."""
 
 
-class UserAgentData(_Wire):
+class UserAgentData(_Wire, frozen=True):
     """``navigator.userAgentData`` (Chromium only; absent elsewhere)."""
 
     brands: Annotated[list[ShortStr], msgspec.Meta(max_length=16)] = []
@@ -85,14 +85,14 @@ class UserAgentData(_Wire):
     platform: ShortStr | None = None
 
 
-class SourceError(_Wire):
+class SourceError(_Wire, frozen=True):
     """A signal source that threw: its name and the error's message."""
 
     source: ShortStr
     error: LongStr
 
 
-class Environment(_Wire):
+class Environment(_Wire, frozen=True):
     """Raw environment values collected by the widget's sources.
 
     ``None`` means the source was not available or failed (then an entry in
@@ -137,7 +137,7 @@ class Environment(_Wire):
     errors: Annotated[list[SourceError], msgspec.Meta(max_length=64)] = []
 
 
-class Timing(_Wire):
+class Timing(_Wire, frozen=True):
     """Page-level timing, in ms."""
 
     # From script load to the first recorded interaction; None when there was none.
@@ -151,7 +151,7 @@ class Timing(_Wire):
     touch_total: Annotated[int, msgspec.Meta(ge=0)] | None = None
 
 
-class PowTiming(_Wire):
+class PowTiming(_Wire, frozen=True):
     """How the proof of work was solved."""
 
     solve_ms: Annotated[float, msgspec.Meta(ge=0.0, le=600_000.0)]
@@ -160,8 +160,21 @@ class PowTiming(_Wire):
     where: Literal["worker", "main"] | None = None
 
 
-class Signals(_Wire):
-    """Everything the widget observed; every section optional."""
+def _first_decrease(events: list[tuple[float, ...]]) -> int:
+    """Index of the first event earlier than its predecessor, or -1."""
+    times = [e[0] for e in events]
+    # Sorted input (the normal case) is one linear pass in C.
+    if times == sorted(times):
+        return -1
+    return next(i for i in range(1, len(times)) if times[i] < times[i - 1])
+
+
+class Signals(_Wire, frozen=True):
+    """Everything the widget observed; every section optional.
+
+    Within each event section ``t`` must not decrease; the error names the
+    first offending event (``$.pointer[12]``).
+    """
 
     v: Literal[1] = 1
     pointer: Annotated[list[PointerEvent], msgspec.Meta(max_length=MAX_EVENTS)] | None = None
@@ -172,6 +185,14 @@ class Signals(_Wire):
     timing: Timing | None = None
     env: Environment | None = None
     pow: PowTiming | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("pointer", "keys", "scroll", "touch", "focus"):
+            events = getattr(self, name)
+            if events:
+                bad = _first_decrease(events)
+                if bad >= 0:
+                    raise ValueError(f"`t` decreases - at `$.{name}[{bad}]`")
 
 
 _decoder = msgspec.json.Decoder(Signals)

@@ -1,0 +1,88 @@
+"""The model card written next to a trained model (training only)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from scoring.dataset import MODEL_FEATURES
+from scoring.evaluate import FamilyMetrics, format_calibration, format_table
+from scoring.features._grid import Array
+
+__all__ = ["write_card"]
+
+
+def write_card(
+    out: Path,
+    facts: dict[str, Any],
+    lofo: list[FamilyMetrics],
+    seen: list[FamilyMetrics],
+    scores: Array,
+    y: Array,
+) -> None:
+    """Write ``model-card.md`` into ``out``."""
+    users = facts["users"]
+    gain = sorted(facts["feature_gain"].items(), key=lambda kv: -kv[1])
+    lines = [
+        "# Pointer model card",
+        "",
+        f"- version: `{facts['version']}` (SHA-256 prefix of `pointer.onnx`)",
+        f"- size: {facts['size_bytes']} bytes; LightGBM, {facts['trees']} trees, "
+        "Platt calibration inside the ONNX graph",
+        f"- seed: {facts['seed']}; training took {facts['train_seconds']} s",
+        f"- ONNX vs LightGBM+calibration, max |difference|: {facts['onnx_parity_max_abs']:.2e}",
+        "- output: calibrated P(human) of one pointer approach-and-click",
+        "",
+        "## Data",
+        "",
+        "Humans: Balabit Mouse Dynamics Challenge (Fülöp, Kovács, Kurics, "
+        "Windhager-Pokol, 2016), the `training_files` sessions, cut into "
+        "approach-and-click pieces. Split by user:",
+        "",
+        f"- train: {', '.join(users['train'])} (sha256 `{facts['data_sha256']['train']}`)",
+        f"- calibration: {', '.join(users['calibration'])} "
+        f"(sha256 `{facts['data_sha256']['calibration']}`)",
+        f"- test: {', '.join(users['test'])} (sha256 `{facts['data_sha256']['test']}`)",
+        "",
+        f"Bots: families {', '.join(facts['families'])} (see `scoring/botgen`), built on "
+        "the same users' start and click positions, captured like the human recordings "
+        "and passed through the same browser-like recorder (`scoring/recorder.py`).",
+        "",
+        "Pieces per set: "
+        + "; ".join(
+            f"{name}: " + ", ".join(f"{f} {n}" for f, n in counts.items())
+            for name, counts in facts["counts"].items()
+        ),
+        "",
+        "## Held-out users against held-out bot families",
+        "",
+        "For each family a model trained on the other families only, scored on the test "
+        "users' humans and that family's bots (the honest number):",
+        "",
+        format_table(lofo) if lofo else "(not run)",
+        "",
+        "## Shipped model on held-out users (families seen in training, fresh bots)",
+        "",
+        format_table(seen),
+        "",
+        "## Calibration on the test set (humans and all bot families)",
+        "",
+        format_calibration(scores, y),
+        "",
+        "## Features (by gain)",
+        "",
+        *[f"- `{name}`: {value}" for name, value in gain],
+        "",
+        f"Model input order: {', '.join(f'`{n}`' for n in MODEL_FEATURES)}.",
+        "",
+        "## Limits",
+        "",
+        "- Seven people on remote desktop, not browsers; the recorder only approximates a "
+        "browser's event stream.",
+        "- Bot families are this project's reproductions of the tools; a tool not like "
+        "any of them may score as human. A replay of a real human path with its "
+        "original timing is indistinguishable by design.",
+        "- Pointer only: keys, scroll and touch are scored by rules until data exists.",
+        "",
+    ]
+    (out / "model-card.md").write_text("\n".join(lines))

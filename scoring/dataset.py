@@ -1,0 +1,86 @@
+"""Training and evaluation sets: human pieces and bot pieces, one recording path.
+
+Humans come from :mod:`scoring.humans`; every bot piece is built from a human
+piece of the same users (its start and click position, for the replay family its
+path), captured like that human's recording (:func:`scoring.recorder.capture`).
+Both then pass through :func:`scoring.recorder.to_browser` and the serving-time
+feature extractor, so the model sees exactly what it will see in production.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from scoring.botgen import FAMILIES, Job, generate
+from scoring.features import POINTER_MODEL_FEATURES, pointer
+from scoring.features._grid import Array
+from scoring.humans import HumanPiece, load_user_pieces
+from scoring.recorder import capture, is_sparse, to_browser
+
+__all__ = ["MODEL_FEATURES", "Split", "build_split", "model_input"]
+
+MODEL_FEATURES = POINTER_MODEL_FEATURES
+
+
+def model_input(events: Array) -> Array:
+    """Model row of one browser-format piece."""
+    return pointer.extract_array(events)[1:]
+
+
+@dataclass(frozen=True, slots=True)
+class Split:
+    """Feature rows with labels (1 human, 0 bot), family ('human' for people) and user."""
+
+    X: Array
+    y: Array
+    family: np.ndarray
+    user: np.ndarray
+
+    def select(self, mask: np.ndarray) -> Split:
+        return Split(self.X[mask], self.y[mask], self.family[mask], self.user[mask])
+
+
+def _job(piece: HumanPiece, rng: np.random.Generator) -> Job:
+    ev = piece.events
+    press = ev[ev[:, 3] == 1.0][0]
+    w = rng.uniform(20.0, 36.0)
+    box = (press[1] - w * rng.uniform(0.2, 0.8), press[2] - w * rng.uniform(0.2, 0.8), w, w)
+    return Job(start=(float(ev[0, 1]), float(ev[0, 2])), box=box, template=ev)
+
+
+def build_split(
+    root: Path,
+    users: list[str],
+    rng: np.random.Generator,
+    max_pieces: int,
+    bots_per_family: int,
+    families: tuple[str, ...] = FAMILIES,
+    max_sessions: int = 0,
+) -> Split:
+    """Humans of ``users`` and ``bots_per_family`` bots of each family built on them."""
+    humans: list[HumanPiece] = []
+    for user in users:
+        humans.extend(load_user_pieces(root, user, rng, max_pieces, max_sessions))
+    rows: list[Array] = []
+    labels: list[float] = []
+    fams: list[str] = []
+    owners: list[str] = []
+    for h in humans:
+        rows.append(model_input(to_browser(h.events, rng)))
+        labels.append(1.0)
+        fams.append("human")
+        owners.append(h.user)
+    for family in families:
+        pick = rng.choice(len(humans), size=bots_per_family, replace=True)
+        templates = [humans[i] for i in pick.tolist()]
+        jobs = [_job(h, rng) for h in templates]
+        for h, src in zip(templates, generate(family, jobs, rng), strict=True):
+            ev = to_browser(capture(src, is_sparse(h.events), rng), rng)
+            rows.append(model_input(ev))
+            labels.append(0.0)
+            fams.append(family)
+            owners.append(h.user)
+    return Split(np.vstack(rows), np.asarray(labels), np.asarray(fams), np.asarray(owners))

@@ -1,0 +1,43 @@
+"""Headless browsers and HTTP libraries named in a UA string (page, worker or header).
+
+The widget only runs in a browser, so a submit whose header names an HTTP
+library carries signals forged or replayed by a script.
+"""
+
+from __future__ import annotations
+
+from scoring.detectors._base import Detection, Verdict
+from scoring.result import RequestContext
+from scoring.schema import Environment
+
+__all__ = ["MARKERS", "REASON", "detect"]
+
+REASON = "env.headless_ua"
+MARKERS = (
+    "headlesschrome",
+    "phantomjs",
+    "slimerjs",
+    "python-requests",
+    "python-urllib",
+    "aiohttp",
+    "httpx",
+    "curl/",
+    "wget/",
+    "go-http-client",
+    "node-fetch",
+    "axios/",
+    "okhttp",
+    "java/",
+    "scrapy",
+)
+
+
+def detect(env: Environment | None, ctx: RequestContext) -> Detection:
+    seen = [ctx.user_agent]
+    if env is not None:
+        seen += [env.user_agent, env.worker_user_agent]
+    present = [s.lower() for s in seen if s]
+    if not present:
+        return Detection(Verdict.UNKNOWN, REASON)
+    hit = any(m in s for s in present for m in MARKERS)
+    return Detection(Verdict.BOT if hit else Verdict.OK, REASON)

@@ -1,0 +1,244 @@
+"""The production scorer: features, detectors, the ONNX pointer model, and rules.
+
+Final score: the behaviour score (the pointer model's calibrated P(human); the
+touch rule score for touch-only payloads; ``NO_BEHAVIOUR_SCORE`` when there is
+no behaviour data at all, with reason ``behaviour.missing``), lowered by the
+other channels' findings and capped at ``BOT_CAP`` when any environment
+detector says ``bot``. The shadow model scores the same rows, its result is
+counted and logged, and it never changes the answer.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from scoring.detectors import run_detectors
+from scoring.features import POINTER_MODEL_FEATURES, keys, pointer, scroll, touch
+from scoring.features._grid import Array
+from scoring.model import DEFAULT_MODEL, OnnxModel
+from scoring.registry import ModelRegistry
+from scoring.result import RequestContext, ScoreResult
+from scoring.rules import env_channel, keys_channel, scroll_channel, touch_channel
+from scoring.schema import Signals
+
+__all__ = [
+    "BOT_CAP",
+    "NO_BEHAVIOUR_SCORE",
+    "ModelScorer",
+    "ShadowStats",
+    "load_default_scorer",
+]
+
+log = logging.getLogger("palisade.scoring")
+
+NO_BEHAVIOUR_SCORE = 0.5
+BOT_CAP = 0.05
+# Pointer scores below this explain themselves with reason codes.
+EXPLAIN_BELOW = 0.5
+MAX_FEATURE_REASONS = 3
+_NAN_ROW = np.full(len(POINTER_MODEL_FEATURES), np.nan)
+
+ShadowHook = Callable[[str, str, float, float], None]
+
+
+@dataclass(slots=True)
+class ShadowStats:
+    """Running counts of shadow scoring (both sides of the 0.5 line = a disagreement)."""
+
+    scored: int = 0
+    disagreements: int = 0
+    abs_diff_sum: float = 0.0
+    errors: int = 0
+
+
+class _Ranges:
+    """Human 1st..99th percentile per model feature, from the model's metadata."""
+
+    __slots__ = ("hi", "lo", "width")
+
+    def __init__(self, model: OnnxModel) -> None:
+        raw = json.loads(model.metadata.get("human_ranges", "{}"))
+        pairs = [raw.get(n, [-math.inf, math.inf]) for n in model.feature_names]
+        self.lo = np.array([p[0] for p in pairs], dtype=np.float64)
+        self.hi = np.array([p[1] for p in pairs], dtype=np.float64)
+        self.width = np.maximum(self.hi - self.lo, 1e-9)
+
+    def reasons(self, row: Array) -> list[str]:
+        with np.errstate(invalid="ignore"):
+            excess = np.maximum(self.lo - row, row - self.hi) / self.width
+        excess = np.where(np.isnan(excess), 0.0, excess)
+        idx = np.flatnonzero(excess > 0.0)
+        idx = idx[np.argsort(-excess[idx])][:MAX_FEATURE_REASONS]
+        return [
+            f"{POINTER_MODEL_FEATURES[i]}.{'low' if row[i] < self.lo[i] else 'high'}"
+            for i in idx.tolist()
+        ]
+
+
+class ModelScorer:
+    """Implements :class:`scoring.scorer.Scorer` with the model registry behind it."""
+
+    def __init__(self, registry: ModelRegistry, *, on_shadow: ShadowHook | None = None) -> None:
+        self.registry = registry
+        self.shadow_stats = ShadowStats()
+        self._on_shadow = on_shadow
+        self._ranges: dict[str, _Ranges] = {}
+        self._lock = threading.Lock()
+
+    # -- model management -------------------------------------------------
+    @property
+    def version(self) -> str:
+        """Version id of the active model."""
+        return self.registry.models.active.version
+
+    @property
+    def shadow_version(self) -> str | None:
+        shadow = self.registry.models.shadow
+        return shadow.version if shadow else None
+
+    def swap(self, path: Path) -> str:
+        """Make the model at ``path`` active (no restart); returns its version."""
+        return self.registry.swap(path)
+
+    def set_shadow(self, path: Path | None) -> str | None:
+        return self.registry.set_shadow(path)
+
+    def reload(self) -> bool:
+        """Re-read the model files if they changed; True when a model was replaced."""
+        return self.registry.reload()
+
+    # -- scoring ----------------------------------------------------------
+    def score(self, signals: Signals | None, context: RequestContext) -> ScoreResult:
+        return self.score_many([(signals, context)])[0]
+
+    def score_many(
+        self, items: Sequence[tuple[Signals | None, RequestContext]]
+    ) -> list[ScoreResult]:
+        """Score several submits with one model call (the CLI batches this way)."""
+        self.registry.maybe_reload()
+        models = self.registry.models
+        n = len(items)
+        rows = np.empty((n, len(POINTER_MODEL_FEATURES)))
+        has_pointer = np.zeros(n, dtype=bool)
+        for i, (signals, _) in enumerate(items):
+            if signals is not None and signals.pointer:
+                rows[i] = pointer.extract(signals.pointer)[1:]
+                has_pointer[i] = True
+            else:
+                rows[i] = _NAN_ROW
+        p = np.full(n, np.nan)
+        if has_pointer.any():
+            p[has_pointer] = models.active.predict(rows[has_pointer])
+            if models.shadow is not None:
+                self._shadow(models.active, models.shadow, rows[has_pointer], p[has_pointer])
+        ranges = self._ranges_for(models.active)
+        version = models.active.version
+        return [
+            self._combine(
+                sig, ctx, None if math.isnan(p[i]) else float(p[i]), rows[i], ranges, version
+            )
+            for i, (sig, ctx) in enumerate(items)
+        ]
+
+    def _ranges_for(self, model: OnnxModel) -> _Ranges:
+        r = self._ranges.get(model.version)
+        if r is None:
+            r = self._ranges[model.version] = _Ranges(model)
+        return r
+
+    def _shadow(self, active: OnnxModel, shadow: OnnxModel, rows: Array, p: Array) -> None:
+        try:
+            q = shadow.predict(rows)
+        except Exception:  # the shadow must never break an answer
+            log.exception("shadow model %s failed", shadow.version)
+            with self._lock:
+                self.shadow_stats.errors += 1
+            return
+        disagree = int(np.count_nonzero((p >= 0.5) != (q >= 0.5)))
+        with self._lock:
+            st = self.shadow_stats
+            st.scored += int(q.size)
+            st.disagreements += disagree
+            st.abs_diff_sum += float(np.abs(p - q).sum())
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("shadow %s vs %s: %s vs %s", shadow.version, active.version, q, p)
+        if self._on_shadow is not None:
+            for a, b in zip(p.tolist(), q.tolist(), strict=True):
+                self._on_shadow(active.version, shadow.version, a, b)
+
+    def _combine(
+        self,
+        signals: Signals | None,
+        ctx: RequestContext,
+        p_pointer: float | None,
+        row: Array,
+        ranges: _Ranges,
+        version: str,
+    ) -> ScoreResult:
+        reasons: list[str] = []
+        env = signals.env if signals is not None else None
+        if signals is not None:
+            k_score, k_reasons = keys_channel(keys.extract(signals.keys))
+            s_score, s_reasons = scroll_channel(scroll.extract(signals.scroll))
+            t_score, t_reasons = touch_channel(touch.extract(signals.touch))
+        else:
+            k_score = s_score = t_score = None
+            k_reasons, s_reasons, t_reasons = [], [], []
+        e_score, e_reasons, env_bot = env_channel(run_detectors(env, ctx))
+        if p_pointer is not None:
+            base = p_pointer
+            if p_pointer < EXPLAIN_BELOW:
+                reasons.append("pointer.model")
+                reasons.extend(ranges.reasons(row))
+            others = (k_score, s_score, t_score)
+        elif t_score is not None:
+            base, others = t_score, (k_score, s_score, None)
+        else:
+            base, others = NO_BEHAVIOUR_SCORE, (k_score, s_score, None)
+            reasons.append("behaviour.missing")
+        for ch in others:
+            if ch is not None and ch < 0.8:
+                base *= ch / 0.8
+        reasons += k_reasons + s_reasons + t_reasons + e_reasons
+        if e_score is not None and not env_bot:
+            base *= e_score
+        if env_bot:
+            base = min(base, BOT_CAP)
+        return ScoreResult(
+            score=round(min(max(base, 0.0), 1.0), 4),
+            channels={
+                "pointer": None if p_pointer is None else round(p_pointer, 4),
+                "keys": k_score,
+                "scroll": s_score,
+                "touch": t_score,
+                "env": None if e_score is None else round(e_score, 4),
+            },
+            reasons=tuple(reasons),
+            model=version,
+        )
+
+
+def load_default_scorer(
+    model_path: Path | None = None,
+    shadow_path: Path | None = None,
+    *,
+    check_interval: float = 1.0,
+    on_shadow: ShadowHook | None = None,
+) -> ModelScorer:
+    """The scorer edge_api builds once at startup (the shipped model unless told otherwise).
+
+    The model files are watched: a changed file is loaded on the next call at
+    most ``check_interval`` seconds later; a broken file keeps the old model.
+    """
+    registry = ModelRegistry(
+        model_path or DEFAULT_MODEL, shadow_path, check_interval=check_interval
+    )
+    return ModelScorer(registry, on_shadow=on_shadow)

@@ -1,0 +1,99 @@
+"""Channel scores that come from rules, not from the model.
+
+Keys, scroll and touch have no labelled training data yet, so their channels
+are deterministic checks on their features; the environment channel combines
+the detectors' verdicts. Each returns ``(score, reasons)`` with score in 0..1
+(1 = nothing wrong found) or ``None`` when the channel had no data.
+"""
+
+from __future__ import annotations
+
+import math
+
+from scoring.detectors import Detection, Verdict
+from scoring.features import keys, scroll, touch
+from scoring.features._grid import Array
+
+__all__ = ["env_channel", "keys_channel", "scroll_channel", "touch_channel"]
+
+ChannelScore = tuple[float | None, list[str]]
+
+_K = {n: i for i, n in enumerate(keys.NAMES)}
+_S = {n: i for i, n in enumerate(scroll.NAMES)}
+_T = {n: i for i, n in enumerate(touch.NAMES)}
+# A channel score with nothing wrong found: not 1.0, rules prove little.
+CLEAN = 0.9
+SUSPICIOUS_FACTOR = 0.6
+BOT_SCORE = 0.02
+
+
+def _val(v: Array, i: int) -> float | None:
+    x = float(v[i])
+    return None if math.isnan(x) else x
+
+
+def keys_channel(v: Array) -> ChannelScore:
+    if v[_K["keys.missing"]] == 1.0:
+        return None, []
+    reasons: list[str] = []
+    score = CLEAN
+    downs = _val(v, _K["keys.count"]) or 0.0
+    zero = _val(v, _K["keys.hold_zero_frac"])
+    if downs >= 3 and zero is not None and zero >= 0.5:
+        score, reasons = 0.1, ["keys.zero_hold"]
+    flight_cv = _val(v, _K["keys.flight_cv"])
+    repeat = _val(v, _K["keys.flight_repeat_frac"])
+    if downs >= 6 and (
+        (flight_cv is not None and flight_cv < 0.05) or (repeat is not None and repeat > 0.8)
+    ):
+        score = min(score, 0.15)
+        reasons.append("keys.regular_timing")
+    unpaired = _val(v, _K["keys.unpaired_frac"])
+    if downs >= 3 and unpaired is not None and unpaired > 0.5:
+        score = min(score, 0.4)
+        reasons.append("keys.unpaired")
+    return score, reasons
+
+
+def scroll_channel(v: Array) -> ChannelScore:
+    if v[_S["scroll.missing"]] == 1.0:
+        return None, []
+    count = _val(v, _S["scroll.count"]) or 0.0
+    jumps = _val(v, _S["scroll.jump_frac"])
+    if count >= 2 and jumps is not None and jumps >= 1.0:
+        return 0.5, ["scroll.jumps"]
+    return CLEAN, []
+
+
+def touch_channel(v: Array) -> ChannelScore:
+    if v[_T["touch.missing"]] == 1.0:
+        return None, []
+    tap = _val(v, _T["touch.tap_ms"])
+    if tap is not None and tap <= 1.0:
+        return 0.1, ["touch.instant_tap"]
+    count = _val(v, _T["touch.count"]) or 0.0
+    straight = _val(v, _T["touch.straightness"])
+    if count > 5 and straight is not None and straight >= 0.9999:
+        return 0.4, ["touch.straight"]
+    return CLEAN, []
+
+
+def env_channel(detections: dict[str, Detection]) -> tuple[float | None, list[str], bool]:
+    """Environment score, reasons, and whether any detector said ``bot``."""
+    reasons: list[str] = []
+    score = 1.0
+    known = False
+    bot = False
+    for d in detections.values():
+        if d.verdict is Verdict.UNKNOWN:
+            continue
+        known = True
+        if d.verdict is Verdict.BOT:
+            bot = True
+            reasons.append(d.reason)
+        elif d.verdict is Verdict.SUSPICIOUS:
+            score *= SUSPICIOUS_FACTOR
+            reasons.append(d.reason)
+    if not known:
+        return None, [], False
+    return (BOT_SCORE if bot else score), reasons, bot

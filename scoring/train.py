@@ -1,0 +1,211 @@
+"""Train the pointer model, evaluate it honestly, export ONNX and a model card.
+
+    python -m scoring.train --human ../shared/data/mouse-human --out DIR [--seed 7]
+
+Users are split three ways and never mixed: training users, calibration users
+(Platt scaling of the final model) and test users (every metric). Bot families
+are evaluated leave-one-family-out: for each family a model is trained on the
+other families and tested on that one, on the test users, so the card shows how
+the model does against tooling it has never seen. The shipped model is then
+trained on every family. Deterministic for a given seed and data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from scoring.card import write_card
+from scoring.dataset import MODEL_FEATURES, Split, build_split
+from scoring.evaluate import (
+    DEFAULT_TEST_USERS,
+    FamilyMetrics,
+    available_families,
+    family_metrics,
+)
+from scoring.features._grid import Array
+from scoring.humans import data_hash, list_users
+from scoring.model import OnnxModel
+
+__all__ = ["main"]
+
+DEFAULT_CALIB_USERS = ("user15",)
+
+
+def _fit(split: Split, seed: int, trees: int) -> Any:
+    import lightgbm as lgb
+
+    model = lgb.LGBMClassifier(
+        n_estimators=trees,
+        learning_rate=0.05,
+        num_leaves=15,
+        max_depth=6,
+        min_child_samples=30,
+        subsample=0.8,
+        subsample_freq=1,
+        colsample_bytree=0.8,
+        reg_lambda=1.0,
+        class_weight="balanced",
+        random_state=seed,
+        n_jobs=1,
+        deterministic=True,
+        force_col_wise=True,
+        verbose=-1,
+    )
+    model.fit(split.X.astype(np.float32), split.y.astype(int))
+    return model
+
+
+def _logit(model: Any, X: Array) -> Array:
+    p = model.predict_proba(X.astype(np.float32))[:, 1]
+    p = np.clip(p, 1e-6, 1.0 - 1e-6)
+    return np.asarray(np.log(p / (1.0 - p)))
+
+
+def _platt(logit: Array, y: Array) -> tuple[float, float]:
+    from sklearn.linear_model import LogisticRegression
+
+    lr = LogisticRegression(C=1e4, max_iter=1000).fit(logit.reshape(-1, 1), y.astype(int))
+    return float(lr.coef_[0, 0]), float(lr.intercept_[0])
+
+
+def _human_ranges(split: Split) -> dict[str, list[float]]:
+    """1st and 99th percentile of each feature over training humans (for reason codes)."""
+    humans = split.X[split.y == 1.0]
+    lo = np.nanpercentile(humans, 1.0, axis=0)
+    hi = np.nanpercentile(humans, 99.0, axis=0)
+    return {
+        n: [round(float(a), 6), round(float(b), 6)]
+        for n, a, b in zip(MODEL_FEATURES, lo, hi, strict=True)
+    }
+
+
+def _lofo(
+    train: Split, test: Split, families: tuple[str, ...], seed: int, trees: int
+) -> list[FamilyMetrics]:
+    rows = []
+    for fam in families:
+        model = _fit(train.select(train.family != fam), seed, trees)
+        scores = model.predict_proba(test.X.astype(np.float32))[:, 1]
+        rows.append(family_metrics(np.asarray(scores, dtype=np.float64), test, fam))
+        print(f"  held-out family {fam}: AUC {rows[-1].auc:.4f}", file=sys.stderr)
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--human", type=Path, required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--test-users", default=",".join(DEFAULT_TEST_USERS))
+    parser.add_argument("--calib-users", default=",".join(DEFAULT_CALIB_USERS))
+    parser.add_argument("--max-pieces", type=int, default=1200, help="per user")
+    parser.add_argument("--bots", type=int, default=1200, help="training bots per family")
+    parser.add_argument("--trees", type=int, default=300)
+    parser.add_argument("--max-sessions", type=int, default=0, help="per user; 0 = all")
+    parser.add_argument("--no-lofo", action="store_true", help="skip leave-one-family-out")
+    args = parser.parse_args(argv)
+    started = time.monotonic()
+
+    users = list_users(args.human)
+    test_users = args.test_users.split(",")
+    calib_users = args.calib_users.split(",")
+    train_users = [u for u in users if u not in test_users and u not in calib_users]
+    if not train_users or not set(test_users) <= set(users) or not set(calib_users) <= set(users):
+        print(f"bad user split; users found: {users}", file=sys.stderr)
+        return 2
+    families = available_families()
+    mp, bots, ms = args.max_pieces, args.bots, args.max_sessions
+    print(f"train {train_users}, calibrate {calib_users}, test {test_users}", file=sys.stderr)
+    train = build_split(
+        args.human, train_users, np.random.default_rng([args.seed, 1]), mp, bots, families, ms
+    )
+    calib = build_split(
+        args.human, calib_users, np.random.default_rng([args.seed, 2]), mp, bots // 2, families, ms
+    )
+    test = build_split(
+        args.human, test_users, np.random.default_rng([args.seed, 3]), mp, bots // 2, families, ms
+    )
+    print(f"built sets in {time.monotonic() - started:.0f} s", file=sys.stderr)
+
+    lofo = [] if args.no_lofo else _lofo(train, test, families, args.seed, args.trees)
+    final = _fit(train, args.seed, args.trees)
+    platt = _platt(_logit(final, calib.X), calib.y)
+    meta = {
+        "seed": args.seed,
+        "families": list(families),
+        "train_users": train_users,
+        "calib_users": calib_users,
+        "test_users": test_users,
+        "human_ranges": _human_ranges(train),
+    }
+    content = _export(final, platt, meta)
+    model = OnnxModel(content)
+    scores = model.predict(test.X)
+    # The ONNX graph must reproduce LightGBM plus calibration.
+    expected = 1.0 / (1.0 + np.exp(-(platt[0] * _logit(final, test.X) + platt[1])))
+    parity = float(np.max(np.abs(scores - expected)))
+    seen = [family_metrics(scores, test, f) for f in families]
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "pointer.onnx").write_bytes(content)
+    importance = dict(
+        zip(
+            MODEL_FEATURES, (int(v) for v in final.booster_.feature_importance("gain")), strict=True
+        )
+    )
+    facts: dict[str, Any] = {
+        "version": model.version,
+        "size_bytes": model.size,
+        "seed": args.seed,
+        "users": {"train": train_users, "calibration": calib_users, "test": test_users},
+        "data_sha256": {
+            "train": data_hash(args.human, train_users),
+            "calibration": data_hash(args.human, calib_users),
+            "test": data_hash(args.human, test_users),
+        },
+        "counts": {
+            name: {f: int(n) for f, n in zip(*np.unique(s.family, return_counts=True), strict=True)}
+            for name, s in (("train", train), ("calibration", calib), ("test", test))
+        },
+        "platt": list(platt),
+        "onnx_parity_max_abs": parity,
+        "trees": args.trees,
+        "families": list(families),
+        "feature_gain": importance,
+        "train_seconds": round(time.monotonic() - started, 1),
+    }
+    write_card(args.out, facts, lofo, seen, scores, test.y)
+    (args.out / "metrics.json").write_text(
+        json.dumps(
+            {
+                **facts,
+                "held_out_family": [asdict(r) for r in lofo],
+                "seen_family": [asdict(r) for r in seen],
+            },
+            indent=2,
+            default=str,
+        )
+        + "\n"
+    )
+    print(f"wrote {args.out}/pointer.onnx ({model.size} bytes, {model.version})", file=sys.stderr)
+    return 0
+
+
+def _export(final: Any, platt: tuple[float, float], meta: dict[str, Any]) -> bytes:
+    from scoring.export import export_lightgbm
+
+    return export_lightgbm(final, MODEL_FEATURES, platt, meta)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,116 @@
+"""Pointer features on trajectories whose answers are known by hand."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from scoring.features import pointer
+from scoring.features._grid import GRID_MS
+from tests.scoring.conftest import line_events
+
+F = {n: i for i, n in enumerate(pointer.NAMES)}
+
+
+def feat(events: list[list[float]]) -> dict[str, float]:
+    v = pointer.extract([(e[0], e[1], e[2], int(e[3])) for e in events])
+    return {n: float(v[i]) for n, i in F.items()}
+
+
+def test_missing_section_is_its_own_state() -> None:
+    for empty in (None, []):
+        v = pointer.extract(empty)
+        assert v[F["pointer.missing"]] == 1.0
+        assert np.isnan(v[1:]).all()
+
+
+def test_straight_line_at_constant_speed() -> None:
+    f = feat(line_events(51, 10.0, 5.0))  # 250 px in 500 ms: 0.5 px/ms
+    assert f["pointer.missing"] == 0.0
+    assert f["pointer.straightness"] == pytest.approx(1.0)
+    assert f["pointer.curvature"] == pytest.approx(0.0)
+    assert f["pointer.lateral_dev"] == pytest.approx(0.0)
+    assert f["pointer.overshoot"] == pytest.approx(0.0)
+    assert f["pointer.speed_mean"] == pytest.approx(0.5)
+    assert f["pointer.speed_max"] == pytest.approx(0.5)
+    assert f["pointer.speed_cv"] == pytest.approx(0.0, abs=1e-9)
+    assert f["pointer.const_speed_frac"] == pytest.approx(1.0)
+    assert f["pointer.path_len"] == pytest.approx(math.log1p(250.0))
+    assert f["pointer.duration"] == pytest.approx(math.log1p(500.0))
+    assert f["pointer.reversals"] == 0.0
+    assert f["pointer.pauses"] == 0.0
+    # The click: 120 ms after the last move, held 90 ms, no movement while pressed.
+    assert f["pointer.end_dwell"] == pytest.approx(math.log1p(120.0))
+    assert f["pointer.hold"] == pytest.approx(math.log1p(90.0))
+    assert f["pointer.press_move"] == 0.0
+
+
+def test_event_rate_does_not_change_kinematics() -> None:
+    # The same movement at 100 Hz and at 50 Hz: same speeds and shape on the grid.
+    fast = feat(line_events(101, 5.0, 2.0))
+    slow = feat(line_events(51, 10.0, 4.0))
+    for name in ("pointer.speed_mean", "pointer.straightness", "pointer.speed_cv"):
+        assert fast[name] == pytest.approx(slow[name], abs=1e-9)
+
+
+def test_right_angle_turn() -> None:
+    ev = [[i * 20.0, 10.0 * i, 0.0, 0] for i in range(11)]
+    ev += [[200.0 + i * 20.0, 100.0, 10.0 * i, 0] for i in range(1, 11)]
+    f = feat(ev)
+    # 200 px of path, sqrt(2) * 100 px of displacement.
+    assert f["pointer.straightness"] == pytest.approx(math.sqrt(2) / 2, rel=1e-6)
+    assert f["pointer.curvature"] == pytest.approx((math.pi / 2) / 200.0, rel=1e-6)
+    assert f["pointer.straight_frac"] == pytest.approx(18 / 19)
+    assert f["pointer.lateral_dev"] == pytest.approx(50.0 * math.sqrt(2) / (100.0 * math.sqrt(2)))
+
+
+def test_overshoot_and_correction() -> None:
+    # 0 -> 220 px then back to 200 px: overshoot 10% and one x reversal.
+    xs = [*np.linspace(0.0, 220.0, 23).tolist(), *np.linspace(218.0, 200.0, 10).tolist()]
+    ev = [[i * 20.0, x, 0.0, 0] for i, x in enumerate(xs)]
+    f = feat(ev)
+    assert f["pointer.overshoot"] == pytest.approx(0.1)
+    assert f["pointer.reversals"] == 1.0
+
+
+def test_pause_in_the_middle() -> None:
+    ev = [[i * 20.0, 5.0 * i, 0.0, 0] for i in range(11)]
+    # 400 ms without events: the pointer stood still, then moved on.
+    ev += [[600.0 + i * 20.0, 50.0 + 5.0 * i, 0.0, 0] for i in range(1, 11)]
+    f = feat(ev)
+    assert f["pointer.pauses"] == 1.0
+    assert f["pointer.pause_frac"] > 0.4
+    assert f["pointer.submovements"] >= 1.0
+
+
+def test_teleport_click_has_no_kinematics() -> None:
+    f = feat([[0.0, 500.0, 300.0, 1], [1.0, 500.0, 300.0, 2]])
+    assert f["pointer.missing"] == 0.0
+    assert math.isnan(f["pointer.speed_mean"])
+    assert f["pointer.hold"] == pytest.approx(math.log1p(1.0))
+
+
+def test_only_the_last_window_counts() -> None:
+    early = [[float(i) * 10.0, float(i), 0.0, 0] for i in range(100)]
+    late = [
+        [100_000.0 + e[0], 1000.0 + e[1], 0.0, 0] for e in line_events(51, 10.0, 5.0, click=False)
+    ]
+    assert feat(early + late)["pointer.speed_mean"] == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_random_input_never_crashes(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 60))
+    t = np.sort(rng.choice([0.0, 1.0, 16.0, 500.0], size=n).cumsum())
+    xy = rng.choice([0.0, 0.5, 100.0], size=(n, 2)).cumsum(axis=0)
+    kinds = rng.integers(0, 3, size=n)
+    v = pointer.extract([(t[i], xy[i, 0], xy[i, 1], int(kinds[i])) for i in range(n)])
+    assert v.shape == (len(pointer.NAMES),)
+    assert not np.isinf(v).any()
+
+
+def test_grid_is_what_the_docs_say() -> None:
+    assert GRID_MS == 20.0

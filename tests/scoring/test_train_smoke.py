@@ -1,0 +1,32 @@
+"""A few-second training run on a small slice of the real data (skipped without it)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from scoring.model import OnnxModel
+from scoring.registry import ModelRegistry
+
+DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "mouse-human"
+
+pytestmark = pytest.mark.skipif(not DATA.is_dir(), reason="no human data at ../shared/data")
+
+
+def test_tiny_training_run_writes_a_loadable_model_and_card(tmp_path: Path) -> None:
+    pytest.importorskip("lightgbm")
+    from scoring.train import main
+
+    args = ["--human", str(DATA), "--out", str(tmp_path), "--seed", "1", "--max-sessions", "1"]
+    args += ["--max-pieces", "40", "--bots", "30", "--trees", "10", "--no-lofo"]
+    assert main(args) == 0
+    model = OnnxModel.load(tmp_path / "pointer.onnx")
+    ModelRegistry(tmp_path / "pointer.onnx")  # passes the serving-time feature check
+    card = (tmp_path / "model-card.md").read_text()
+    assert model.version in card and "caught @ 1% humans" in card
+    metrics = json.loads((tmp_path / "metrics.json").read_text())
+    assert metrics["onnx_parity_max_abs"] < 1e-4
+    assert set(metrics["users"]["test"]).isdisjoint(metrics["users"]["train"])
+    assert metrics["version"] == model.version
