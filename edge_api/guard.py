@@ -191,7 +191,8 @@ class Guard:
         reputation_bits = min(MAX_REPUTATION_BITS, round(2 * math.log2(1 + verdict.reputation)))
         usage = verdict.result.usage
         site_usage = usage[2] if len(usage) > 2 else 0.0
-        surge_bits = min(MAX_SURGE_BITS, math.floor(MAX_SURGE_BITS * site_usage))
+        # The epsilon keeps 0.25 (read back as 0.2499999...) on its step.
+        surge_bits = min(MAX_SURGE_BITS, math.floor(MAX_SURGE_BITS * site_usage + 1e-6))
         return max(site.pow_min, min(site.pow_max, bits + reputation_bits + surge_bits))
 
     @staticmethod

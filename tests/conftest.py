@@ -166,7 +166,13 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     port = free_port()
     log = data_dir / "server.log"
     process = start_server(
-        {"PALISADE_ENV": "dev", "PALISADE_DATA_DIR": str(data_dir), "PALISADE_ADMIN_TOKEN": token},
+        {
+            "PALISADE_ENV": "dev",
+            "PALISADE_DATA_DIR": str(data_dir),
+            "PALISADE_ADMIN_TOKEN": token,
+            # Every browser test comes from 127.0.0.1: limits are tested elsewhere.
+            "PALISADE_LIMITS": "ip=1000/10000,subnet=1000/10000,site_ip=1000/10000",
+        },
         port,
         log,
     )

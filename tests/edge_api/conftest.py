@@ -14,13 +14,20 @@ from edge_api import Secret, Settings, create_app
 from edge_api.events import EventSink
 from edge_api.keys import KeyRing
 from edge_api.pow import solve
+from edge_api.settings import DEFAULT_LIMITS
 from edge_api.store import MemoryStore, Store
 from tests.conftest import FakeClock
 
 ADMIN_TOKEN = "test-admin-token-0123456789"
 
 
+# Generous limits for tests about other things: the test client is one IP on a clock
+# that stands still, and Redis keeps limit state between tests.
+RELAXED_LIMITS = {name: (10_000.0, 100_000) for name in DEFAULT_LIMITS}
+
+
 def make_settings(tmp_path: Path, keys: str | None = None, **overrides: Any) -> Settings:
+    overrides.setdefault("limits", RELAXED_LIMITS)
     return Settings(
         env="dev",
         admin_token=Secret(ADMIN_TOKEN),
