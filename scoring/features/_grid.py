@@ -11,9 +11,11 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["GRID_MS", "HOLD_GAP_MS", "Array", "resample"]
+__all__ = ["GRID_MS", "HOLD_GAP_MS", "Array", "CArray", "resample"]
 
 Array = npt.NDArray[np.float64]
+# Positions as x + iy: one interpolation and free rotations.
+CArray = npt.NDArray[np.complex128]
 
 GRID_MS = 20.0
 # No pointer event for this long means the pointer stood still: browsers only
@@ -22,14 +24,16 @@ GRID_MS = 20.0
 HOLD_GAP_MS = 150.0
 
 
-def resample(t: Array, x: Array, y: Array) -> tuple[Array, Array, Array]:
-    """Positions on a ``GRID_MS`` grid from ``t[0]`` to ``t[-1]`` (hold semantics in gaps)."""
-    gaps = np.flatnonzero(np.diff(t) > HOLD_GAP_MS)
+def resample(t: Array, z: CArray) -> tuple[Array, CArray]:
+    """Positions ``z = x + iy`` on a ``GRID_MS`` grid from ``t[0]`` to ``t[-1]``.
+
+    Inside gaps longer than ``HOLD_GAP_MS`` the pointer holds its last position
+    until one grid step before the next event.
+    """
+    gaps = np.flatnonzero(t[1:] - t[:-1] > HOLD_GAP_MS)
     if gaps.size:
-        # The pointer left its old position shortly before the next event.
         at = gaps + 1
         t = np.insert(t, at, t[at] - GRID_MS)
-        x = np.insert(x, at, x[gaps])
-        y = np.insert(y, at, y[gaps])
+        z = np.insert(z, at, z[gaps])
     tg = np.arange(t[0], t[-1] + 1e-9, GRID_MS)
-    return tg, np.interp(tg, t, x), np.interp(tg, t, y)
+    return tg, np.interp(tg, t, z)

@@ -39,8 +39,9 @@ def test_straight_line_at_constant_speed() -> None:
     assert f["pointer.const_speed_frac"] == pytest.approx(1.0)
     assert f["pointer.path_len"] == pytest.approx(math.log1p(250.0))
     assert f["pointer.duration"] == pytest.approx(math.log1p(500.0))
-    assert f["pointer.reversals"] == 0.0
-    assert f["pointer.pauses"] == 0.0
+    assert f["pointer.backtrack"] == 0.0
+    assert f["pointer.pause_frac"] == 0.0
+    assert f["pointer.turn_balance"] == 1.0
     # The click: 120 ms after the last move, held 90 ms, no movement while pressed.
     assert f["pointer.end_dwell"] == pytest.approx(math.log1p(120.0))
     assert f["pointer.hold"] == pytest.approx(math.log1p(90.0))
@@ -64,15 +65,18 @@ def test_right_angle_turn() -> None:
     assert f["pointer.curvature"] == pytest.approx((math.pi / 2) / 200.0, rel=1e-6)
     assert f["pointer.straight_frac"] == pytest.approx(18 / 19)
     assert f["pointer.lateral_dev"] == pytest.approx(50.0 * math.sqrt(2) / (100.0 * math.sqrt(2)))
+    assert f["pointer.turn_balance"] == pytest.approx(1.0)  # one turn, one direction
 
 
 def test_overshoot_and_correction() -> None:
-    # 0 -> 220 px then back to 200 px: overshoot 10% and one x reversal.
+    # 0 -> 220 px in 22 steps of 10 px, then back to 200 px in 2 px steps
+    # (0.1 px/ms backwards): overshoot 10%, 10 of 32 grid steps backtracking.
     xs = [*np.linspace(0.0, 220.0, 23).tolist(), *np.linspace(218.0, 200.0, 10).tolist()]
     ev = [[i * 20.0, x, 0.0, 0] for i, x in enumerate(xs)]
     f = feat(ev)
     assert f["pointer.overshoot"] == pytest.approx(0.1)
-    assert f["pointer.reversals"] == 1.0
+    assert f["pointer.backtrack"] == pytest.approx(10 / 32)
+    assert f["pointer.submovements"] == 0.0  # constant speed out, constant speed back
 
 
 def test_pause_in_the_middle() -> None:
@@ -80,8 +84,9 @@ def test_pause_in_the_middle() -> None:
     # 400 ms without events: the pointer stood still, then moved on.
     ev += [[600.0 + i * 20.0, 50.0 + 5.0 * i, 0.0, 0] for i in range(1, 11)]
     f = feat(ev)
-    assert f["pointer.pauses"] == 1.0
-    assert f["pointer.pause_frac"] > 0.4
+    # Grid 0..800 ms: 10 moving steps, 20 still (200..600 ms: the hold lasts until one
+    # grid step before the next event at 620 ms), 10 moving.
+    assert f["pointer.pause_frac"] == pytest.approx(20 / 40)
     assert f["pointer.submovements"] >= 1.0
 
 
@@ -114,3 +119,16 @@ def test_random_input_never_crashes(seed: int) -> None:
 
 def test_grid_is_what_the_docs_say() -> None:
     assert GRID_MS == 20.0
+
+
+def test_packed_and_plain_conversions_agree() -> None:
+    # Decoded payloads take the msgpack fast path, training arrays the plain one.
+    rng = np.random.default_rng(4)
+    for n in (3, 15, 16, 300):
+        t = np.sort(rng.uniform(0.0, 3000.0, n))
+        ev = [
+            (float(t[i]), float(rng.normal(300, 50)), float(rng.normal(200, 50)), int(i == n - 2))
+            for i in range(n)
+        ]
+        a = np.asarray(ev, dtype=np.float64)
+        np.testing.assert_array_equal(pointer.extract(ev), pointer.extract_array(a))

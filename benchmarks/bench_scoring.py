@@ -1,0 +1,117 @@
+"""Scoring cost per submit, in-process on one core, against a baseline in the same run.
+
+    .venv/bin/python -m benchmarks.bench_scoring [--events 300] [--seconds 2]
+
+The payload is a 300-event pointer approach and click (plus keys and an
+environment section for the full-scorer line). Figures are the best of several
+rounds of the median per-call time. Baseline: decoding the same payload with the
+schema's msgspec decoder, work every submit pays anyway; the ratio says how many
+decodes one scoring costs. Goal (issue 4): features + model <= 150 us.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections.abc import Callable
+
+import msgspec
+import numpy as np
+
+from scoring import RequestContext, load_default_scorer
+from scoring.features import pointer
+from scoring.schema import decode_signals
+
+CHROME = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Safari/537.36"
+)
+
+
+def payload(events: int) -> bytes:
+    """A curved, decelerating approach sampled at ~125 Hz, then a click."""
+    rng = np.random.default_rng(0)
+    n = events - 2
+    s = 1.0 - (1.0 - np.linspace(0.0, 1.0, n)) ** 3
+    x = 80.0 + 620.0 * s + 30.0 * np.sin(np.pi * s) + rng.normal(0.0, 0.6, n)
+    y = 500.0 - 260.0 * s + rng.normal(0.0, 0.6, n)
+    t = np.cumsum(rng.uniform(6.0, 10.0, n))
+    t -= t[0]
+    rows = [
+        [round(float(a), 1), round(float(b), 1), round(float(c), 1), 0]
+        for a, b, c in zip(t, x, y, strict=True)
+    ]
+    end = rows[-1]
+    rows += [[end[0] + 140.0, end[1], end[2], 1], [end[0] + 230.0, end[1], end[2], 2]]
+    keys = [[2000.0 + 150.0 * i + d, k, 0] for i in range(6) for d, k in ((0.0, 0), (85.0, 1))]
+    env = {"webdriver": False, "user_agent": CHROME, "languages": ["en-US", "en"], "cdp": False}
+    return msgspec.json.encode({"pointer": rows, "keys": keys, "env": env})
+
+
+def per_call_us(fn: Callable[[], object], seconds: float, rounds: int = 5) -> float:
+    """Best over ``rounds`` of the median per-call time of batches of calls, in us."""
+    for _ in range(200):
+        fn()
+    start = time.perf_counter()
+    n = 0
+    while time.perf_counter() - start < 0.05:
+        fn()
+        n += 1
+    batch = max(n, 10)
+    best = float("inf")
+    for _ in range(rounds):
+        samples = []
+        deadline = time.perf_counter() + seconds / rounds
+        while time.perf_counter() < deadline:
+            t0 = time.perf_counter()
+            for _ in range(batch):
+                fn()
+            samples.append((time.perf_counter() - t0) / batch)
+        best = min(best, statistics.median(samples))
+    return best * 1e6
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--events", type=int, default=300)
+    parser.add_argument("--seconds", type=float, default=2.0)
+    args = parser.parse_args()
+    raw = payload(args.events)
+    sig = decode_signals(raw)
+    assert sig.pointer is not None and len(sig.pointer) == args.events
+    scorer = load_default_scorer()
+    model = scorer.registry.models.active
+    ctx = RequestContext(user_agent=CHROME, accept_language="en-US,en;q=0.9")
+    row = pointer.extract(sig.pointer)[None, 1:]
+    only_pointer = decode_signals(msgspec.json.encode({"pointer": sig.pointer}))
+
+    def features_and_model() -> object:
+        assert sig.pointer is not None
+        return model.predict(pointer.extract(sig.pointer)[None, 1:])
+
+    figures = {
+        "baseline: decode payload": per_call_us(lambda: decode_signals(raw), args.seconds),
+        "pointer features": per_call_us(lambda: pointer.extract(sig.pointer), args.seconds),
+        "model only (1 row)": per_call_us(lambda: model.predict(row), args.seconds),
+        "features + model": per_call_us(features_and_model, args.seconds),
+        "scorer.score, pointer only": per_call_us(
+            lambda: scorer.score(only_pointer, ctx), args.seconds
+        ),
+        "scorer.score, full payload": per_call_us(lambda: scorer.score(sig, ctx), args.seconds),
+    }
+    base = figures["baseline: decode payload"]
+    print(
+        f"model {model.version}, {model.size} bytes; payload {len(raw)} bytes, "
+        f"{args.events} pointer events"
+    )
+    print(f"{'step':<30} {'us/call':>9} {'x decode':>9}")
+    for name, us in figures.items():
+        print(f"{name:<30} {us:>9.1f} {us / base:>9.2f}")
+    fm = figures["features + model"]
+    print(f"goal: features + model <= 150 us: {'met' if fm <= 150.0 else 'NOT met'} ({fm:.1f} us)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
