@@ -12,15 +12,18 @@ from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Route
 
 from edge_api.admin import admin_routes
+from edge_api.analytics import open_analytics
+from edge_api.analytics.api import analytics_routes
+from edge_api.analytics.dashboard import dashboard_routes
 from edge_api.challenge_api import challenge_endpoint
 from edge_api.cors import preflight
 from edge_api.demo_site import ensure_demo_site
 from edge_api.errors import exception_handlers
-from edge_api.events import EventSink, NullSink, SubnetHasher
+from edge_api.events import EventSink, SubnetHasher
 from edge_api.guard import Guard
 from edge_api.health import healthz, readyz
 from edge_api.keys import load_admin_token, load_keyring
-from edge_api.metrics import AccessMiddleware, metrics_endpoint
+from edge_api.metrics import AccessMiddleware, TimedScorer, metrics_endpoint, worker_exit
 from edge_api.middleware import BodyLimitMiddleware
 from edge_api.openapi import openapi_endpoint
 from edge_api.pow import ChallengeIssuer
@@ -63,6 +66,8 @@ def routes() -> list[BaseRoute]:
         Route("/metrics", metrics_endpoint, methods=["GET"]),
         Route("/openapi.json", openapi_endpoint, methods=["GET"]),
         *admin_routes(),
+        *analytics_routes(),
+        *dashboard_routes(),
     ]
 
 
@@ -87,6 +92,10 @@ def create_app(
         )
         if not await active_store.ping():
             logger.warning("the store does not answer yet; /readyz reports 503 until it does")
+        analytics = open_analytics(active_store, clock)
+        app.state.analytics = analytics
+        app.state.session_keys = keyring.derive("palisade/session/v1")
+        app.state.session_kid = keyring.active
         services = Services(
             settings=settings,
             store=active_store,
@@ -95,10 +104,10 @@ def create_app(
             ),
             challenges=ChallengeIssuer(keyring, lifetime=settings.challenge_seconds),
             tokens=TokenService(keyring),
-            scorer=scorer or RulesScorer(),
+            scorer=TimedScorer(scorer or RulesScorer()),
             clock=clock,
             admin_token=admin_token,
-            events=events or NullSink(),
+            events=events or analytics.recorder,
             subnet_hash=SubnetHasher(keyring.derive("palisade/subnet/v1")[keyring.active]),
             guard=Guard(
                 settings, active_store, keyring.derive("palisade/fingerprint/v1")[keyring.active]
@@ -107,11 +116,14 @@ def create_app(
         app.state.services = services
         if settings.dev:
             app.state.demo_site = await ensure_demo_site(services)
+        await analytics.start()
         try:
             yield
         finally:
+            await analytics.stop()
             if store is None:
                 await active_store.close()
+            worker_exit()
 
     app_routes = routes() + widget_routes()
     if settings.dev:

@@ -1,23 +1,54 @@
-"""Prometheus metrics and the middleware that times every request."""
+"""Prometheus metrics, the middleware that times every request, and the access log.
+
+With several workers, ``palisade serve`` points ``PROMETHEUS_MULTIPROC_DIR`` at a fresh
+directory before they start; every worker then writes its samples there and
+``/metrics`` (answered by any worker) aggregates them all.
+"""
 
 from __future__ import annotations
 
+import logging
+import os
 import re
 import secrets
+import sys
 import time
+from typing import Literal
 
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+import orjson
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from edge_api.events import DecisionEvent
+from scoring import RequestContext, Scorer, ScoreResult, Signals
+
 __all__ = [
+    "BREAKER_STATE",
     "DECISIONS",
     "REQUESTS",
     "REQUEST_SECONDS",
     "AccessMiddleware",
+    "TimedScorer",
+    "count_decision",
     "metrics_endpoint",
+    "observe_inference",
+    "observe_redis",
+    "set_breaker_state",
+    "worker_exit",
 ]
+
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 REQUESTS = Counter(
     "palisade_http_requests_total",
@@ -35,17 +66,132 @@ DECISIONS = Counter(
     "Verification decisions by endpoint and outcome",
     ["endpoint", "outcome"],
 )
+DECISION_EVENTS = Counter(
+    "palisade_decision_events_total",
+    "Challenge, submit and siteverify decisions by kind and outcome",
+    ["kind", "outcome"],
+)
+DECISION_REASONS = Counter(
+    "palisade_decision_reasons_total",
+    "Reason codes attached to decisions, by kind",
+    ["kind", "reason"],
+)
+MODEL_DECISIONS = Counter(
+    "palisade_model_decisions_total",
+    "Submit decisions scored by each model version",
+    ["model"],
+)
+INFERENCE_SECONDS = Histogram(
+    "palisade_model_inference_seconds",
+    "Scoring (model inference) latency by model version",
+    ["model"],
+    buckets=(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1),
+)
+REDIS_SECONDS = Histogram(
+    "palisade_redis_seconds",
+    "Redis round trip latency by operation",
+    ["operation"],
+    buckets=(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25),
+)
+REDIS_ERRORS = Counter(
+    "palisade_redis_errors_total",
+    "Redis round trips that failed, by operation",
+    ["operation"],
+)
+BREAKER_STATE = Gauge(
+    "palisade_redis_circuit_state",
+    "Redis circuit breaker: 0 closed, 1 half-open, 2 open",
+    multiprocess_mode="max",
+)
+ANALYTICS_DROPPED = Counter(
+    "palisade_analytics_dropped_events_total",
+    "Decision events not aggregated (buffer full or the store failed)",
+    ["cause"],
+)
+
+_BREAKER_VALUES = {"closed": 0.0, "half_open": 1.0, "open": 2.0}
+# Label values come from code (reason codes, outcomes, model ids), but a bug or a
+# hostile model id must not explode the series count: past this, "other".
+_MAX_LABEL_VALUES = 300
+_seen_labels: dict[str, set[str]] = {}
+
+
+def _bounded(family: str, value: str) -> str:
+    seen = _seen_labels.setdefault(family, set())
+    if value in seen:
+        return value
+    if len(seen) >= _MAX_LABEL_VALUES:
+        return "other"
+    seen.add(value)
+    return value
+
+
+def count_decision(event: DecisionEvent) -> None:
+    DECISION_EVENTS.labels(event.kind, _bounded("outcome", event.outcome)).inc()
+    for reason in event.reasons:
+        DECISION_REASONS.labels(event.kind, _bounded("reason", reason)).inc()
+    if event.model is not None and event.kind == "submit":
+        MODEL_DECISIONS.labels(_bounded("model", event.model)).inc()
+
+
+def observe_inference(model: str, seconds: float) -> None:
+    INFERENCE_SECONDS.labels(_bounded("model", model)).observe(seconds)
+
+
+class TimedScorer:
+    """A scorer that reports its latency and model version to Prometheus."""
+
+    def __init__(self, scorer: Scorer) -> None:
+        self.inner = scorer
+
+    def score(self, signals: Signals | None, context: RequestContext) -> ScoreResult:
+        start = time.perf_counter()
+        result = self.inner.score(signals, context)
+        observe_inference(result.model, time.perf_counter() - start)
+        return result
+
+
+def observe_redis(operation: str, seconds: float, *, ok: bool) -> None:
+    REDIS_SECONDS.labels(operation).observe(seconds)
+    if not ok:
+        REDIS_ERRORS.labels(operation).inc()
+
+
+def set_breaker_state(state: Literal["closed", "half_open", "open"]) -> None:
+    """For the store's circuit breaker to report its state."""
+    BREAKER_STATE.set(_BREAKER_VALUES[state])
+
+
+def worker_exit() -> None:
+    """At a worker's shutdown in multiprocess mode: drop its live gauges."""
+    if os.environ.get(MULTIPROC_ENV):
+        multiprocess.mark_process_dead(os.getpid())  # type: ignore[no-untyped-call]
 
 
 _REQUEST_ID_RE = re.compile(rb"^[A-Za-z0-9._-]{8,64}$")
 
 
+def _access_logger() -> logging.Logger | None:
+    """``palisade.access``: one JSON object per line on stderr, unless turned off."""
+    if os.environ.get("PALISADE_ACCESS_LOG", "on").lower() in ("off", "0", "false", "no"):
+        return None
+    logger = logging.getLogger("palisade.access")
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
+    return logger
+
+
 class AccessMiddleware:
-    """Per-request accounting in one layer: the request id, latency and counts.
+    """Per-request accounting in one layer: the request id, latency, counts, access log.
 
     The request id is taken from a sane ``X-Request-Id`` (set by the CDN) or made
     here, kept in ``scope["state"]`` and echoed on the response. Metrics are labelled
-    by route template, never by raw path.
+    by route template, never by raw path. The access log line carries the path but
+    never the query string (it could hold a secret someone put there by mistake).
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -53,6 +199,7 @@ class AccessMiddleware:
         # labels() takes a lock and builds a tuple each call: keep the children.
         self._latency: dict[str, Histogram] = {}
         self._counts: dict[tuple[str, str, int], Counter] = {}
+        self._log = _access_logger()
 
     def _observe(self, route: str, method: str, status: int, seconds: float) -> None:
         latency = self._latency.get(route)
@@ -91,8 +238,39 @@ class AccessMiddleware:
             await self.app(scope, receive, send_status)
         finally:
             route = getattr(scope.get("route"), "path", "unmatched")
-            self._observe(route, scope["method"], status, time.perf_counter() - start)
+            seconds = time.perf_counter() - start
+            self._observe(route, scope["method"], status, seconds)
+            if self._log is not None:
+                self._access(scope, route, status, seconds, request_id)
+
+    def _access(
+        self, scope: Scope, route: str, status: int, seconds: float, request_id: bytes
+    ) -> None:
+        assert self._log is not None
+        client = scope.get("client")
+        line = {
+            "ts": round(time.time(), 3),
+            "level": "info",
+            "event": "request",
+            "request_id": request_id.decode(),
+            "method": scope["method"],
+            "path": scope["path"][:200],
+            "route": route,
+            "status": status,
+            "duration_ms": round(seconds * 1000, 3),
+            # The socket peer (usually the proxy/CDN); the client IP itself is not logged.
+            "peer": client[0] if client else None,
+        }
+        self._log.info(orjson.dumps(line).decode())
+
+
+def _registry() -> CollectorRegistry:
+    if not os.environ.get(MULTIPROC_ENV):
+        return REGISTRY
+    registry = CollectorRegistry()
+    multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+    return registry
 
 
 async def metrics_endpoint(request: Request) -> Response:
-    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+    return Response(generate_latest(_registry()), media_type=CONTENT_TYPE_LATEST)

@@ -17,6 +17,7 @@ from tests.conftest import FakeClock
 from tests.edge_api.conftest import Harness, open_harness
 
 PROXY = "198.51.100.7"
+HUMAN_IP = "203.0.113.10"
 BOT_SIGNALS = {"v": 1, "env": {"webdriver": True}}
 
 

@@ -6,9 +6,9 @@ from collections import Counter
 from typing import Any
 
 from edge_api.analytics.schema import HOUR, MINUTE, score_bucket
-from tests.edge_api.analytics.conftest import BOT_SIGNALS, Lab
+from tests.edge_api.analytics.conftest import BOT_SIGNALS, HUMAN_IP, Lab
 
-HUMAN = "203.0.113.10"
+HUMAN = HUMAN_IP
 BOT = "198.18.0.20"
 EVIL = "192.0.2.30"
 

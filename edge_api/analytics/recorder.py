@@ -1,0 +1,169 @@
+"""The decision recorder: an :class:`~edge_api.events.EventSink` that never waits.
+
+``emit()`` appends to an in-memory list (and counts the decision for Prometheus);
+a background task started in the app lifespan reduces what accumulated and writes
+it in one Redis pipeline per flush (or into memory for the embedded store). If the
+buffer fills up (the store is down for long) new events are dropped and counted;
+they are never allowed to slow or fail a request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from edge_api.analytics.backends import Backend, MemoryBackend, RedisBackend
+from edge_api.analytics.batch import reduce_events
+from edge_api.events import DecisionEvent
+from edge_api.metrics import ANALYTICS_DROPPED, count_decision
+from edge_api.store import RedisStore, Store
+
+__all__ = ["Analytics", "AnalyticsConfig", "Recorder", "open_analytics"]
+
+logger = logging.getLogger("palisade.analytics")
+
+# RedisStore's key prefix: aggregates live under it too.
+STORE_PREFIX = "pal:"
+
+
+@dataclass(frozen=True, slots=True)
+class AnalyticsConfig:
+    enabled: bool = True
+    flush_seconds: float = 1.0
+    max_pending: int = 100_000
+    stream_maxlen: int = 0  # 0: no raw event stream
+
+    @classmethod
+    def from_env(cls) -> AnalyticsConfig:
+        env = os.environ
+        return cls(
+            enabled=env.get("PALISADE_ANALYTICS", "on").lower() not in ("off", "0", "false"),
+            flush_seconds=float(env.get("PALISADE_ANALYTICS_FLUSH_SECONDS", "1.0")),
+            max_pending=int(env.get("PALISADE_ANALYTICS_MAX_PENDING", "100000")),
+            stream_maxlen=int(env.get("PALISADE_ANALYTICS_STREAM_MAXLEN", "0")),
+        )
+
+
+class Recorder:
+    """Buffers events and flushes them to a backend, in the background or on demand."""
+
+    def __init__(
+        self,
+        backend: Backend,
+        *,
+        clock: Callable[[], float] = time.time,
+        flush_seconds: float = 1.0,
+        max_pending: int = 100_000,
+        enabled: bool = True,
+    ) -> None:
+        self.backend = backend
+        self._clock = clock
+        self._flush_seconds = flush_seconds
+        self._max_pending = max_pending
+        self._enabled = enabled
+        self._pending: list[DecisionEvent] = []
+        self._lock = asyncio.Lock()
+        self._task: asyncio.Task[None] | None = None
+        self.dropped = 0
+        self.flushed = 0
+
+    def emit(self, event: DecisionEvent) -> None:
+        try:
+            count_decision(event)
+            if not self._enabled:
+                return
+            if len(self._pending) >= self._max_pending:
+                self.dropped += 1
+                ANALYTICS_DROPPED.labels("buffer_full").inc()
+                return
+            self._pending.append(event)
+        except Exception:  # a sink must never fail the request
+            logger.exception("analytics: could not record an event")
+
+    @property
+    def pending(self) -> int:
+        return len(self._pending)
+
+    async def flush(self) -> int:
+        """Write what is buffered now; returns how many events were written.
+
+        Serialised: a flush called while the background one runs waits for it, so
+        after ``await flush()`` everything emitted before the call is stored.
+        """
+        async with self._lock:
+            events, self._pending = self._pending, []
+            if not events:
+                return 0
+            batch = reduce_events(events, self._clock())
+            try:
+                await self.backend.write(batch)
+            except Exception as exc:
+                self.dropped += len(events)
+                ANALYTICS_DROPPED.labels("store_error").inc(len(events))
+                logger.warning("analytics: %d events dropped: %s", len(events), exc)
+                return 0
+            self.flushed += len(events)
+            return len(events)
+
+    async def _run(self) -> None:
+        while True:
+            await asyncio.sleep(self._flush_seconds)
+            try:
+                await self.flush()
+            except Exception:  # keep flushing whatever happens
+                logger.exception("analytics: flush failed")
+
+    async def start(self) -> None:
+        if self._enabled and self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self._run())
+
+    async def stop(self) -> None:
+        """Stop the flusher and write what is left (bounded by a short timeout)."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self.flush(), timeout=2.0)
+
+
+@dataclass(slots=True)
+class Analytics:
+    """The recorder (the app's event sink) and the backend queries read from."""
+
+    recorder: Recorder
+    backend: Backend
+
+    async def start(self) -> None:
+        await self.recorder.start()
+
+    async def stop(self) -> None:
+        await self.recorder.stop()
+
+
+def open_analytics(
+    store: Store, clock: Callable[[], float], config: AnalyticsConfig | None = None
+) -> Analytics:
+    """Aggregates next to the store: in Redis for :class:`RedisStore`, else in memory."""
+    config = config or AnalyticsConfig.from_env()
+    backend: Backend
+    if isinstance(store, RedisStore):
+        backend = RedisBackend(
+            store.client, prefix=STORE_PREFIX, stream_maxlen=config.stream_maxlen
+        )
+    else:
+        backend = MemoryBackend(clock)
+    recorder = Recorder(
+        backend,
+        clock=clock,
+        flush_seconds=config.flush_seconds,
+        max_pending=config.max_pending,
+        enabled=config.enabled,
+    )
+    return Analytics(recorder=recorder, backend=backend)
