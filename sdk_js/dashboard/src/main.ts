@@ -93,7 +93,7 @@ function timeCharts(rows: Point[]): void {
     "chart-requests",
     {
       scales: { rate: { range: [0, 1] } },
-      axes: [{}, { label: "decisions" }, { scale: "rate", side: 1, grid: { show: false }, values: (_u, v) => v.map((x) => pct(x)) }],
+      axes: [{}, { label: "decisions" }, { scale: "rate", side: 1, size: 64, grid: { show: false }, values: (_u, v) => v.map((x) => `${Math.round(x * 100)}%`) }],
       series: [
         {},
         series("Requests", COLORS.req),
@@ -142,7 +142,7 @@ function table(id: string, head: string[], rows: (string | number)[][], meterOf?
     return;
   }
   const hr = document.createElement("tr");
-  head.forEach((h) => hr.append(text("th", h)));
+  head.forEach((h, i) => hr.append(text("th", h, typeof rows[0][i] === "number" ? "n" : undefined)));
   if (meterOf !== undefined) hr.append(text("th", ""));
   el.append(hr);
   const max = Math.max(1, ...rows.map((r) => Number(r[meterOf ?? 1]) || 0));
