@@ -61,6 +61,11 @@ def write_card(
         "",
         format_table(lofo) if lofo else "(not run)",
         "",
+        "Rows marked `(user)` restrict humans and bots to one test user's pieces, i.e. one "
+        "capture rate: user9 was recorded at ~60 Hz like a browser, user21 at ~9 Hz "
+        "(bots built on a user's pieces are captured at that user's rate). Production "
+        "traffic is browser-rate, so the user9 rows are the closer guide.",
+        "",
         "## Shipped model on held-out users (families seen in training, fresh bots)",
         "",
         format_table(seen),

@@ -51,6 +51,32 @@ def _job(piece: HumanPiece, rng: np.random.Generator) -> Job:
     return Job(start=(float(ev[0, 1]), float(ev[0, 2])), box=box, template=ev)
 
 
+# Share of bots given a real person's click timing (dwell before the press and
+# hold): any bot author can copy those two numbers, so the model must not lean
+# on them, and on held-out families it otherwise would.
+HUMAN_CLICK_SHARE = 0.5
+
+
+def _click_timing(ev: Array) -> tuple[float, float]:
+    """Dwell (last move to press) and hold (press to release) of a piece, in ms."""
+    kinds = ev[:, 3]
+    press = int(np.flatnonzero(kinds == 1.0)[0])
+    release = int(np.flatnonzero(kinds == 2.0)[0])
+    last_move = float(ev[:press][kinds[:press] == 0.0][-1, 0])
+    return float(ev[press, 0]) - last_move, float(ev[release, 0] - ev[press, 0])
+
+
+def _with_click_timing(ev: Array, dwell: float, hold: float) -> Array:
+    out = ev.copy()
+    kinds = out[:, 3]
+    moves = out[kinds == 0.0]
+    press = np.flatnonzero(kinds == 1.0)[0]
+    release = np.flatnonzero(kinds == 2.0)[0]
+    out[press, 0] = float(moves[-1, 0]) + dwell
+    out[release, 0] = out[press, 0] + hold
+    return out
+
+
 def build_split(
     root: Path,
     users: list[str],
@@ -78,6 +104,9 @@ def build_split(
         templates = [humans[i] for i in pick.tolist()]
         jobs = [_job(h, rng) for h in templates]
         for h, src in zip(templates, generate(family, jobs, rng), strict=True):
+            if rng.random() < HUMAN_CLICK_SHARE:
+                donor = humans[int(rng.integers(len(humans)))].events
+                src = _with_click_timing(src, *_click_timing(donor))
             ev = to_browser(capture(src, is_sparse(h.events), rng), rng)
             rows.append(model_input(ev))
             labels.append(0.0)

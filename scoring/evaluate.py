@@ -48,12 +48,20 @@ def available_families() -> tuple[str, ...]:
     return tuple(f for f in FAMILIES if f != "ghost_cursor")
 
 
-def family_metrics(scores: Array, split: Split, family: str) -> FamilyMetrics:
-    """AUC and catch rate of ``family`` bots against all humans in ``split``."""
-    human = scores[split.family == "human"]
-    bot = scores[split.family == family]
+def family_metrics(
+    scores: Array, split: Split, family: str, user: str | None = None
+) -> FamilyMetrics:
+    """AUC and catch rate of ``family`` bots against the humans in ``split``.
+
+    With ``user``: only that user's pieces and the bots built on them (the same
+    capture rate), labelled ``family (user)``.
+    """
+    keep = np.ones(scores.size, dtype=bool) if user is None else split.user == user
+    human = scores[keep & (split.family == "human")]
+    bot = scores[keep & (split.family == family)]
     caught, _, challenged = catch_rate(human, bot, 0.01)
-    return FamilyMetrics(family, bot.size, human.size, auc(human, bot), caught, challenged)
+    label = family if user is None else f"{family} ({user})"
+    return FamilyMetrics(label, bot.size, human.size, auc(human, bot), caught, challenged)
 
 
 def format_table(rows: list[FamilyMetrics]) -> str:
@@ -101,6 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     split = build_split(args.human, users, rng, args.max_pieces, args.bots, available_families())
     scores = model.predict(split.X)
     rows = [family_metrics(scores, split, f) for f in available_families()]
+    rows += [family_metrics(scores, split, f, u) for u in users for f in available_families()]
     print(f"model {model.version} ({model.size} bytes), held-out users {', '.join(users)}")
     print(format_table(rows))
     print()

@@ -90,13 +90,16 @@ def _human_ranges(split: Split) -> dict[str, list[float]]:
 def _lofo(
     train: Split, test: Split, families: tuple[str, ...], seed: int, trees: int
 ) -> list[FamilyMetrics]:
-    rows = []
+    rows: list[FamilyMetrics] = []
+    per_user: list[FamilyMetrics] = []
+    users = sorted(set(test.user.tolist()))
     for fam in families:
         model = _fit(train.select(train.family != fam), seed, trees)
-        scores = model.predict_proba(test.X.astype(np.float32))[:, 1]
-        rows.append(family_metrics(np.asarray(scores, dtype=np.float64), test, fam))
+        scores = np.asarray(model.predict_proba(test.X.astype(np.float32))[:, 1], dtype=np.float64)
+        rows.append(family_metrics(scores, test, fam))
+        per_user += [family_metrics(scores, test, fam, u) for u in users]
         print(f"  held-out family {fam}: AUC {rows[-1].auc:.4f}", file=sys.stderr)
-    return rows
+    return rows + per_user
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -155,6 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     expected = 1.0 / (1.0 + np.exp(-(platt[0] * _logit(final, test.X) + platt[1])))
     parity = float(np.max(np.abs(scores - expected)))
     seen = [family_metrics(scores, test, f) for f in families]
+    seen += [family_metrics(scores, test, f, u) for u in test_users for f in families]
 
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "pointer.onnx").write_bytes(content)

@@ -19,6 +19,7 @@ _SINGLE: dict[str, _Single] = {
     "puppeteer": families.puppeteer,
     "bezier": families.bezier,
     "windmouse": families.windmouse,
+    "minjerk": families.minjerk,
     "replay": families.replay,
 }
 FAMILIES: tuple[str, ...] = ("ghost_cursor", *_SINGLE)

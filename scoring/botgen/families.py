@@ -8,6 +8,9 @@
 * ``bezier``: pyclick's HumanCurve (random knots, Gaussian distortion, a tween
   over the point index) replayed at a constant sleep per point.
 * ``windmouse``: the WindMouse algorithm (gravity, wind, clipped velocity).
+* ``minjerk``: a minimum-jerk (5th order) speed profile along a straight or
+  gently curved path, with optional Gaussian jitter: the "smooth like a
+  hand" movers.
 * ``replay``: a recorded human path (fitted to the new start and target by a
   similarity transform) replayed with changed timing.
 * ``ghost_cursor``: the ghost-cursor npm package, see :mod:`scoring.botgen.ghost`.
@@ -22,7 +25,16 @@ import numpy as np
 from scoring.botgen._tween import TWEENS
 from scoring.features._grid import Array
 
-__all__ = ["Job", "bezier", "click_tail", "puppeteer", "replay", "tween", "windmouse"]
+__all__ = [
+    "Job",
+    "bezier",
+    "click_tail",
+    "minjerk",
+    "puppeteer",
+    "replay",
+    "tween",
+    "windmouse",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +160,30 @@ def windmouse(job: Job, rng: np.random.Generator) -> Array:
             cx, cy = mx, my
             out.append((t, float(mx), float(my)))
     path = np.asarray(out)
+    return click_tail(path, rng.uniform(20.0, 300.0), rng.uniform(40.0, 150.0))
+
+
+def minjerk(job: Job, rng: np.random.Generator) -> Array:
+    (sx, sy), (tx, ty) = job.start, job.target(rng)
+    dist = float(np.hypot(tx - sx, ty - sy))
+    # Fitts-like duration with spread, as these libraries compute it.
+    duration = (200.0 + 150.0 * np.log2(1.0 + dist / 20.0)) * rng.uniform(0.6, 1.6)
+    dt = rng.choice([4.0, 8.0, 10.0, 16.0, 16.7])
+    n = max(int(duration / dt), 2)
+    tau = np.linspace(0.0, 1.0, n + 1)
+    s = 10.0 * tau**3 - 15.0 * tau**4 + 6.0 * tau**5
+    # Optional bow: a sine bump perpendicular to the line.
+    bow = rng.uniform(-0.15, 0.15) * dist if rng.random() < 0.6 else 0.0
+    ux, uy = (tx - sx) / max(dist, 1e-9), (ty - sy) / max(dist, 1e-9)
+    off = bow * np.sin(np.pi * s)
+    xs = sx + (tx - sx) * s - uy * off
+    ys = sy + (ty - sy) * s + ux * off
+    jitter = rng.uniform(0.0, 1.5) if rng.random() < 0.5 else 0.0
+    xs = xs + rng.normal(0.0, jitter, xs.size) * (tau > 0) * (tau < 1)
+    ys = ys + rng.normal(0.0, jitter, ys.size) * (tau > 0) * (tau < 1)
+    t = tau * n * dt + rng.uniform(0.0, 0.3 * dt, tau.size) * (tau > 0)
+    t = np.maximum.accumulate(t)
+    path = np.column_stack((t, np.round(xs), np.round(ys)))
     return click_tail(path, rng.uniform(20.0, 300.0), rng.uniform(40.0, 150.0))
 
 

@@ -59,6 +59,7 @@ NAMES: tuple[str, ...] = (
     "pointer.pause_frac",
     "pointer.submovements",
     "pointer.smooth_resid",
+    "pointer.power_law",
     "pointer.end_dwell",
     "pointer.hold",
     "pointer.press_move",
@@ -233,6 +234,14 @@ def _kinematics(
         out[19] = abs(tsum) / tabs if tabs > 0.0 else 1.0
         out[20] = np.count_nonzero(aturn < 0.01) / turn.size
         out[21] = np.count_nonzero(np.abs(vm[1:] - vm[:-1]) < 0.002 * smax) / (nm - 1)
+        # Speed-curvature power law: hands slow down in bends (speed ~ curvature^-1/3).
+        bent = aturn > 0.02
+        if np.count_nonzero(bent) > 4:
+            lc = np.log(aturn[bent] / vm[1:][bent])
+            ls = np.log(vm[1:][bent])
+            lc -= float(_sum(lc)) / lc.size
+            var = float(np.dot(lc, lc))
+            out[25] = float(np.dot(lc, ls)) / var if var > 0.0 else 0.0
     else:
         out[17] = out[18] = out[20] = out[21] = 0.0
         out[19] = 1.0
