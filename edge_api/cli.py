@@ -40,6 +40,22 @@ def _serve(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"palisade: {exc}", file=sys.stderr)
         return 2
+    if args.workers > 1:
+        # Several workers: each writes its Prometheus samples to files in this directory
+        # and /metrics (whichever worker answers) merges them. Stale files would skew it.
+        import atexit
+        import glob
+        import shutil
+        import tempfile
+
+        multiproc = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+        if not multiproc:
+            multiproc = tempfile.mkdtemp(prefix="palisade-prometheus-")
+            atexit.register(shutil.rmtree, multiproc, True)
+        os.makedirs(multiproc, exist_ok=True)
+        for stale in glob.glob(os.path.join(multiproc, "*.db")):
+            os.remove(stale)
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = multiproc
     if settings.dev:
         print(
             f"palisade dev mode: demo at http://{args.host}:{args.port}/demo\n"

@@ -9,6 +9,7 @@ import msgspec
 from starlette.requests import Request
 from starlette.responses import Response
 
+from edge_api.analytics.spec import analytics_paths
 from edge_api.sites import SiteCreate, SiteUpdate
 from edge_api.widget_wire import (
     ChallengeOut,
@@ -227,10 +228,14 @@ def openapi_document() -> dict[str, Any]:
                     },
                 },
             },
+            **analytics_paths(),
         },
         "components": {
             "schemas": components,
-            "securitySchemes": {"adminToken": {"type": "http", "scheme": "bearer"}},
+            "securitySchemes": {
+                "adminToken": {"type": "http", "scheme": "bearer"},
+                "siteSecret": {"type": "http", "scheme": "bearer"},
+            },
         },
     }
 

@@ -32,3 +32,6 @@ fi
 if [ -f sdk_js/package.json ]; then
   (cd sdk_js && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build)
 fi
+if [ -f sdk_js/dashboard/package.json ]; then
+  (cd sdk_js/dashboard && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build)
+fi
