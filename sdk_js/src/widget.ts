@@ -143,7 +143,8 @@ export class Widget {
     this.check(gen);
     let solving = this.core.solve(first);
     solving.catch(() => undefined);
-    if (first.mode === "checkbox" && !clicked) {
+    // A checkbox site shows its checkbox; an invisible widget asks only when escalated.
+    if (first.mode === "checkbox" && !clicked && this.size !== "invisible") {
       await this.waitClick(gen);
       clicked = true;
     }

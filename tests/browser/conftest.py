@@ -251,6 +251,19 @@ def replay_human_click(page: Page, target_x: float, target_y: float) -> None:
     page.mouse.up()
 
 
+def js_await(page: Page, function: str, arg: Any = None, timeout_ms: int = 20_000) -> Any:
+    """Calls the JS ``function`` (an arrow function's source) with ``arg`` and awaits it,
+    bounded: a promise that never settles fails the test instead of hanging it (evaluate
+    itself has no timeout)."""
+    return page.evaluate(
+        f"""(arg) => Promise.race([
+            ({function})(arg),
+            new Promise((_, no) => setTimeout(() => no(new Error('timed out')), {timeout_ms})),
+        ])""",
+        arg,
+    )
+
+
 def write_artifact(name: str, text: str) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / name

@@ -14,6 +14,7 @@ from tests.browser.conftest import (
     SHOP_HOST,
     ServePage,
     capture_submits,
+    js_await,
     replay_human_click,
     script_url,
     siteverify,
@@ -105,7 +106,7 @@ def test_invisible_execute_and_pow_timing(
     timings = []
     for _ in range(3):
         started = time.monotonic()
-        token = page.evaluate("palisade.execute(undefined, {async: true})")
+        token = js_await(page, "() => palisade.execute(undefined, {async: true})")
         timings.append((time.monotonic() - started) * 1000)
         assert response_field(page) == token
         assert siteverify(server, secret, token)["success"] is True
@@ -224,7 +225,8 @@ def test_remove_and_rerender_in_a_single_page_app(
     tokens = []
     for _ in range(3):
         # A framework mounts a fresh container each route change, then unmounts it.
-        token = page.evaluate(
+        token = js_await(
+            page,
             """async (sitekey) => {
                 const slot = document.getElementById('slot');
                 const el = document.createElement('div');
