@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
-import subprocess
-import sys
 import threading
 import urllib.parse
 import urllib.request
@@ -24,7 +21,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserContext, Page, Playwright, sync_playwright
 
-from tests.conftest import REPO, LiveServer, free_port, wait_healthy
+from tests.conftest import REPO, LiveServer
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -40,47 +37,12 @@ DIST = REPO / "sdk_js" / "dist" / "api.js"
 ARTIFACTS = REPO / "test-artifacts" / "browser"
 
 
-def _app_serves_widget() -> bool:
-    from edge_api.app import routes
-
-    return any(getattr(r, "path", None) == "/v1/api.js" for r in routes())
-
-
 @pytest.fixture(scope="session")
-def server(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[LiveServer]:
-    """The shared ``live_server`` once app.py serves the widget; until then our own."""
+def server(live_server: LiveServer) -> LiveServer:
+    """The shared live ``palisade serve`` (dev mode), once the widget is built."""
     if not DIST.exists():
         pytest.fail("widget not built: run npm ci && npm run build in sdk_js")
-    if _app_serves_widget():
-        yield request.getfixturevalue("live_server")
-        return
-    data_dir = tmp_path_factory.mktemp("palisade-browser")
-    token = secrets.token_urlsafe(16)
-    port = free_port()
-    log = data_dir / "server.log"
-    env = {
-        **os.environ,
-        "PALISADE_ENV": "dev",
-        "PALISADE_DATA_DIR": str(data_dir),
-        "PALISADE_ADMIN_TOKEN": token,
-    }
-    with log.open("ab") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "tests.browser._server", str(port)],
-            env=env,
-            cwd=REPO,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, process, log)
-        yield LiveServer(url=url, admin_token=token, data_dir=data_dir, process=process)
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
+    return live_server
 
 
 @pytest.fixture(scope="session")
