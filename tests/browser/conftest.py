@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserContext, Page, Playwright, sync_playwright
 
+from edge_api.sites import DEFAULT_POW_MIN
 from tests.conftest import REPO, LiveServer
 
 CHROMIUM = "/usr/bin/chromium"
@@ -134,6 +135,21 @@ def serve_page(page: Page, shop: tuple[str, _Pages]) -> ServePage:
         return origin + path
 
     return open_
+
+
+def make_site(server: LiveServer, **fields: Any) -> tuple[str, str]:
+    """A site for this origin that accepts any score, at the default PoW difficulty.
+
+    Chromium under playwright reports navigator.webdriver, which the scorer (rightly)
+    scores 0, and every test shares 127.0.0.1, whose reputation then raises the PoW
+    difficulty. These tests check the widget's mechanics: pin both. What the signals
+    say is checked on the submitted payload instead.
+    """
+    fields.setdefault("hostnames", [SHOP_HOST])
+    fields.setdefault("score_threshold", 0.0)
+    fields.setdefault("pow_min", DEFAULT_POW_MIN)
+    fields.setdefault("pow_max", fields["pow_min"])
+    return server.create_site(**fields)
 
 
 def siteverify(server: LiveServer, secret: str, token: str, path: str = "/siteverify") -> Any:

@@ -7,7 +7,14 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import ARTIFACTS, REPO, SHOP_HOST, ServePage, js_await, script_url
+from tests.browser.conftest import (
+    ARTIFACTS,
+    REPO,
+    ServePage,
+    js_await,
+    make_site,
+    script_url,
+)
 from tests.conftest import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -59,7 +66,7 @@ def test_axe_finds_no_violations_and_screenshots(
     server: LiveServer, page: Page, serve_page: ServePage, scheme: str
 ) -> None:
     page.emulate_media(color_scheme=scheme, reduced_motion="reduce")
-    sitekey, _ = server.create_site(hostnames=[SHOP_HOST], mode="checkbox", score_threshold=0.0)
+    sitekey, _ = make_site(server, mode="checkbox")
     serve_page(gallery(server, sitekey))
     boxes = page.locator("[role=checkbox]")
     expect(boxes).to_have_count(4)
@@ -77,7 +84,7 @@ def test_axe_finds_no_violations_and_screenshots(
 
 
 def test_languages_and_rtl(server: LiveServer, page: Page, serve_page: ServePage) -> None:
-    sitekey, _ = server.create_site(hostnames=[SHOP_HOST], mode="checkbox", score_threshold=0.0)
+    sitekey, _ = make_site(server, mode="checkbox")
     serve_page(gallery(server, sitekey, lang="ar"))
     expect(page.locator(".l").first).to_have_text("أنا إنسان")
     assert page.locator(".w").first.get_attribute("dir") == "rtl"

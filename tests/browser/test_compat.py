@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import SHOP_HOST, ServePage, js_await, script_url, siteverify
+from tests.browser.conftest import ServePage, js_await, make_site, script_url, siteverify
 from tests.conftest import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -103,9 +103,7 @@ def test_turnstile_page(server: LiveServer, page: Page, serve_page: ServePage) -
 
 
 def test_recaptcha_v2_and_v3_pages(server: LiveServer, page: Page, serve_page: ServePage) -> None:
-    sitekey, secret = server.create_site(
-        hostnames=[SHOP_HOST], mode="checkbox", score_threshold=0.0
-    )
+    sitekey, secret = make_site(server, mode="checkbox")
     # https://developers.google.com/recaptcha/docs/display
     serve_page(f"""<html>
   <head>
@@ -127,7 +125,7 @@ def test_recaptcha_v2_and_v3_pages(server: LiveServer, page: Page, serve_page: S
     assert answer["success"] is True
 
     # https://developers.google.com/recaptcha/docs/v3
-    v3key, v3secret = server.create_site(hostnames=[SHOP_HOST], score_threshold=0.0)
+    v3key, v3secret = make_site(server)
     serve_page(f"""<html><head>
 <script src="{script_url(server, "compat=recaptcha&render=" + v3key)}"></script>
 <script>

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import SHOP_HOST, ServePage, capture_submits, script_url
+from tests.browser.conftest import ServePage, capture_submits, make_site, script_url
 from tests.conftest import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -58,7 +58,7 @@ def run(page: Page, serve_page: ServePage, html: str, csp: str) -> dict[str, Any
 def test_strict_nonce_policy_has_no_violations(
     server: LiveServer, page: Page, serve_page: ServePage
 ) -> None:
-    sitekey, _ = server.create_site(hostnames=[SHOP_HOST], score_threshold=0.0)
+    sitekey, _ = make_site(server)
     out = run(page, serve_page, strict_page(server, sitekey), policy(server))
     assert out["violations"] == []
     # A nonce-based policy forbids blob: workers, so the widget solved on the main thread.
@@ -68,7 +68,7 @@ def test_strict_nonce_policy_has_no_violations(
 def test_policy_allowing_blob_workers_uses_the_worker(
     server: LiveServer, page: Page, serve_page: ServePage
 ) -> None:
-    sitekey, _ = server.create_site(hostnames=[SHOP_HOST], score_threshold=0.0)
+    sitekey, _ = make_site(server)
     html = strict_page(server, sitekey, "worker=blob")
     out = run(page, serve_page, html, policy(server, "; worker-src blob:"))
     assert out["violations"] == []
@@ -78,7 +78,7 @@ def test_policy_allowing_blob_workers_uses_the_worker(
 def test_blocked_worker_falls_back_to_the_main_thread(
     server: LiveServer, page: Page, serve_page: ServePage
 ) -> None:
-    sitekey, _ = server.create_site(hostnames=[SHOP_HOST], score_threshold=0.0)
+    sitekey, _ = make_site(server)
     # No nonce on the tag (host allow-list policy), workers forbidden: the widget tries
     # one, is refused (that report is expected), and still completes.
     html = strict_page(server, sitekey).replace(f' nonce="{NONCE}"', "")
