@@ -2,8 +2,11 @@
 how hard a challenge is, and what happens when Redis is unreachable.
 
 Keys carry hash tags so that in Redis Cluster the keys one script touches share a
-slot: ``{s:<sitekey>}`` for a site's keys, ``{n:<subnet hash>}`` for a client's IP
-and subnet, ``{f:<fingerprint>}`` and ``{v:<secret hash>}``.
+slot. A client's keys (IP and subnet limits and reputations, its per-site limit, the
+challenge it claims) share ``{n:<subnet hash>}``; a site's shared keys (the site-wide
+limit, spent tokens, the per-secret limit) share ``{s:<sitekey>}``; a fingerprint's
+reputation has ``{f:<hash>}``. On a single Redis a request is one script call; in a
+cluster it is one call per slot group, pipelined, each group atomic on its own.
 """
 
 from __future__ import annotations
@@ -84,7 +87,7 @@ class Guard:
             self._limit("ip", f"lim:ip:{net}:{client.ip_hash}"),
             self._limit("subnet", f"lim:net:{net}"),
             self._limit("site", f"lim:site:{site_tag}", site),
-            self._limit("site_ip", f"lim:sip:{site_tag}:{client.ip_hash}"),
+            self._limit("site_ip", f"lim:sip:{net}:{sitekey}:{client.ip_hash}"),
         )
 
     @staticmethod
@@ -137,6 +140,15 @@ class Guard:
         )
         return await self._gate(request, site.failure_policy if site else "open")
 
+    @staticmethod
+    def challenge_claim_key(client: Client, challenge_id: str) -> str:
+        """In the client's slot, so claim and reputation change are one atomic call."""
+        return f"ch:{{n:{client.subnet_hash}}}:{challenge_id}"
+
+    @staticmethod
+    def token_claim_key(sitekey: str, jti: str) -> str:
+        return f"tok:{{s:{sitekey}}}:{jti}"
+
     async def at_submit(
         self,
         site: Site,
@@ -173,7 +185,7 @@ class Guard:
         """Per-secret limit (a leaked secret must not become an oracle) and single use."""
         request = GateRequest(
             now=now,
-            limits=(self._limit("secret", f"lim:sec:{{v:{secret_hash[:16]}}}"),),
+            limits=(self._limit("secret", f"lim:sec:{{s:{site.sitekey}}}:{secret_hash[:16]}"),),
             claim_key=claim_key,
             claim_ttl=claim_ttl,
             claim_value=claim_value,

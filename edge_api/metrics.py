@@ -126,12 +126,27 @@ def _bounded(family: str, value: str) -> str:
     return value
 
 
+# labels() takes a lock and builds a tuple per call: keep the children (bounded).
+_children: dict[tuple[str, str, str], Counter] = {}
+
+
+def _child(family: str, metric: Counter, kind: str, value: str) -> Counter:
+    key = (family, kind, value)
+    child = _children.get(key)
+    if child is None:
+        labels = (kind, _bounded(family, value)) if kind else (_bounded(family, value),)
+        child = metric.labels(*labels)
+        if len(_children) < 4 * _MAX_LABEL_VALUES:
+            _children[key] = child
+    return child
+
+
 def count_decision(event: DecisionEvent) -> None:
-    DECISION_EVENTS.labels(event.kind, _bounded("outcome", event.outcome)).inc()
+    _child("outcome", DECISION_EVENTS, event.kind, event.outcome).inc()
     for reason in event.reasons:
-        DECISION_REASONS.labels(event.kind, _bounded("reason", reason)).inc()
+        _child("reason", DECISION_REASONS, event.kind, reason).inc()
     if event.model is not None and event.kind == "submit":
-        MODEL_DECISIONS.labels(_bounded("model", event.model)).inc()
+        _child("model", MODEL_DECISIONS, "", event.model).inc()
 
 
 def observe_inference(model: str, seconds: float) -> None:

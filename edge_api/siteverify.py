@@ -182,7 +182,7 @@ async def _verify_for_site(
         verdict = await services.guard.at_siteverify(
             site,
             hash_secret(data.secret),
-            claim_key=f"tok:{{s:{site.sitekey}}}:{claims.jti}",
+            claim_key=services.guard.token_claim_key(site.sitekey, claims.jti),
             claim_ttl=claims.exp - now,
             claim_value=marker,
             client=client,

@@ -111,7 +111,7 @@ async def submit_endpoint(request: Request) -> Response:
     verdict = await services.guard.at_submit(
         site,
         client,
-        claim_key=f"ch:{{s:{site.sitekey}}}:{claims.id}",
+        claim_key=services.guard.challenge_claim_key(client, claims.id),
         claim_ttl=claims.exp - now,
         deltas=deltas,
         now=now,

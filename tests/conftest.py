@@ -186,3 +186,158 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+class RedisProcess:
+    """A redis-server of the test's own, which the test may stop and start again.
+
+    Append-only with fsync always, so what was written survives a restart.
+    """
+
+    def __init__(self, workdir: Path, port: int) -> None:
+        self.workdir = workdir
+        self.port = port
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        server = shutil.which("redis-server")
+        if server is None:
+            pytest.fail("redis-server is not installed")
+        self.process = subprocess.Popen(
+            [
+                server,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "yes",
+                "--appendfsync",
+                "always",
+                "--dir",
+                str(self.workdir),
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while not _redis_answers(self.port):
+            if time.monotonic() > deadline:
+                pytest.fail("redis-server did not start")
+            time.sleep(0.02)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+@pytest.fixture
+def redis_process(tmp_path: Path) -> Iterator[RedisProcess]:
+    process = RedisProcess(tmp_path, free_port())
+    process.start()
+    yield process
+    process.stop()
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def _cluster_ports(count: int) -> list[int]:
+    """Ports whose cluster bus port (port + 10000) is free and valid too."""
+    ports: list[int] = []
+    candidate = 20000 + secrets.randbelow(20000)
+    while len(ports) < count:
+        candidate += 1
+        if _port_free(candidate) and _port_free(candidate + 10000):
+            ports.append(candidate)
+    return ports
+
+
+@pytest.fixture(scope="session")
+def redis_cluster_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real three-master Redis Cluster on loopback ports, for the session."""
+    server, cli = shutil.which("redis-server"), shutil.which("redis-cli")
+    if server is None or cli is None:
+        pytest.fail("redis-server and redis-cli are needed for the cluster tests")
+    workdir = tmp_path_factory.mktemp("redis-cluster")
+    ports = _cluster_ports(3)
+    processes = []
+    for port in ports:
+        node_dir = workdir / str(port)
+        node_dir.mkdir()
+        processes.append(
+            subprocess.Popen(
+                [
+                    server,
+                    "--port",
+                    str(port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--cluster-enabled",
+                    "yes",
+                    "--cluster-config-file",
+                    str(node_dir / "nodes.conf"),
+                    "--dir",
+                    str(node_dir),
+                ],
+                stdout=subprocess.DEVNULL,
+            )
+        )
+    try:
+        deadline = time.monotonic() + 10
+        while not all(_redis_answers(port) for port in ports):
+            if time.monotonic() > deadline:
+                pytest.fail("cluster nodes did not start")
+            time.sleep(0.05)
+        subprocess.run(
+            [
+                cli,
+                "--cluster",
+                "create",
+                *(f"127.0.0.1:{p}" for p in ports),
+                "--cluster-replicas",
+                "0",
+                "--cluster-yes",
+            ],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+        deadline = time.monotonic() + 30
+        while True:
+            infos = [
+                subprocess.run(
+                    [cli, "-p", str(p), "cluster", "info"],
+                    capture_output=True,
+                    text=True,
+                    check=False,
+                ).stdout
+                for p in ports
+            ]
+            if all("cluster_state:ok" in info for info in infos):
+                break
+            if time.monotonic() > deadline:
+                pytest.fail("the cluster did not reach cluster_state:ok")
+            time.sleep(0.1)
+        yield f"redis+cluster://127.0.0.1:{ports[0]}"
+    finally:
+        for process in processes:
+            process.kill()
+            process.wait(timeout=10)

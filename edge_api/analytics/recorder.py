@@ -1,10 +1,11 @@
 """The decision recorder: an :class:`~edge_api.events.EventSink` that never waits.
 
-``emit()`` appends to an in-memory list (and counts the decision for Prometheus);
-a background task started in the app lifespan reduces what accumulated and writes
-it in one Redis pipeline per flush (or into memory for the embedded store). If the
-buffer fills up (the store is down for long) new events are dropped and counted;
-they are never allowed to slow or fail a request.
+``emit()`` counts the event under a small key (site, kind, outcome, score bucket,
+reasons, model, minute, client) in a dict, and counts it for Prometheus; nothing
+else happens on the request path. A background task started in the app lifespan
+turns what accumulated into one Redis pipeline per flush (or memory writes for the
+embedded store). If the buffer fills up (the store is down for long) new events are
+dropped and counted; they are never allowed to slow or fail a request.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from edge_api.analytics.backends import Backend, MemoryBackend, RedisBackend
-from edge_api.analytics.batch import reduce_events
+from edge_api.analytics.batch import Key, event_key, reduce_counts
 from edge_api.events import DecisionEvent
 from edge_api.metrics import ANALYTICS_DROPPED, count_decision
 from edge_api.store import RedisStore, Store
@@ -60,13 +61,17 @@ class Recorder:
         flush_seconds: float = 1.0,
         max_pending: int = 100_000,
         enabled: bool = True,
+        keep_raw: bool = False,
     ) -> None:
         self.backend = backend
         self._clock = clock
         self._flush_seconds = flush_seconds
         self._max_pending = max_pending
         self._enabled = enabled
-        self._pending: list[DecisionEvent] = []
+        self._keep_raw = keep_raw
+        self._counts: dict[Key, int] = {}
+        self._raw: list[DecisionEvent] = []
+        self._pending = 0
         self._lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
         self.dropped = 0
@@ -77,17 +82,26 @@ class Recorder:
             count_decision(event)
             if not self._enabled:
                 return
-            if len(self._pending) >= self._max_pending:
+            key = event_key(event)
+            counts = self._counts
+            if key in counts:
+                counts[key] += 1
+            elif len(counts) >= self._max_pending:
                 self.dropped += 1
                 ANALYTICS_DROPPED.labels("buffer_full").inc()
                 return
-            self._pending.append(event)
+            else:
+                counts[key] = 1
+            self._pending += 1
+            if self._keep_raw and len(self._raw) < self._max_pending:
+                self._raw.append(event)
         except Exception:  # a sink must never fail the request
             logger.exception("analytics: could not record an event")
 
     @property
     def pending(self) -> int:
-        return len(self._pending)
+        """Events buffered since the last flush."""
+        return self._pending
 
     async def flush(self) -> int:
         """Write what is buffered now; returns how many events were written.
@@ -96,19 +110,20 @@ class Recorder:
         after ``await flush()`` everything emitted before the call is stored.
         """
         async with self._lock:
-            events, self._pending = self._pending, []
-            if not events:
+            counts, raw, pending = self._counts, self._raw, self._pending
+            if not pending:
                 return 0
-            batch = reduce_events(events, self._clock())
+            self._counts, self._raw, self._pending = {}, [], 0
+            batch = reduce_counts(counts, raw, self._clock())
             try:
                 await self.backend.write(batch)
             except Exception as exc:
-                self.dropped += len(events)
-                ANALYTICS_DROPPED.labels("store_error").inc(len(events))
-                logger.warning("analytics: %d events dropped: %s", len(events), exc)
+                self.dropped += pending
+                ANALYTICS_DROPPED.labels("store_error").inc(pending)
+                logger.warning("analytics: %d events dropped: %s", pending, exc)
                 return 0
-            self.flushed += len(events)
-            return len(events)
+            self.flushed += pending
+            return pending
 
     async def _run(self) -> None:
         while True:
@@ -153,7 +168,9 @@ def open_analytics(
     """Aggregates next to the store: in Redis for :class:`RedisStore`, else in memory."""
     config = config or AnalyticsConfig.from_env()
     backend: Backend
+    keep_raw = False
     if isinstance(store, RedisStore):
+        keep_raw = config.stream_maxlen > 0
         backend = RedisBackend(
             store.client, prefix=STORE_PREFIX, stream_maxlen=config.stream_maxlen
         )
@@ -165,5 +182,6 @@ def open_analytics(
         flush_seconds=config.flush_seconds,
         max_pending=config.max_pending,
         enabled=config.enabled,
+        keep_raw=keep_raw,
     )
     return Analytics(recorder=recorder, backend=backend)

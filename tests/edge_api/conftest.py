@@ -105,10 +105,18 @@ def harness(tmp_path: Path, clock: FakeClock) -> Iterator[Harness]:
     yield from open_harness(tmp_path, clock)
 
 
-@pytest.fixture(params=["memory", "redis"])
+BACKEND_FIXTURES = {"memory": None, "redis": "redis_url", "cluster": "redis_cluster_url"}
+
+
+def backend_url(request: pytest.FixtureRequest) -> str | None:
+    fixture = BACKEND_FIXTURES[request.param]
+    return None if fixture is None else str(request.getfixturevalue(fixture))
+
+
+@pytest.fixture(params=list(BACKEND_FIXTURES))
 def any_harness(
     request: pytest.FixtureRequest, tmp_path: Path, clock: FakeClock
 ) -> Iterator[Harness]:
-    """The same app over the embedded store and over a real Redis."""
-    redis_url = request.getfixturevalue("redis_url") if request.param == "redis" else None
+    """The same app over the embedded store, a real Redis and a real Redis Cluster."""
+    redis_url = backend_url(request)
     yield from open_harness(tmp_path, clock, redis_url=redis_url)

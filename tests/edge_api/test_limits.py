@@ -12,7 +12,7 @@ import pytest
 
 from edge_api.settings import DEFAULT_LIMITS
 from tests.conftest import FakeClock
-from tests.edge_api.conftest import Harness, open_harness
+from tests.edge_api.conftest import BACKEND_FIXTURES, Harness, backend_url, open_harness
 
 PROXY = (ipaddress.ip_network("198.51.100.0/24"),)
 RELAXED = {name: (10_000.0, 100_000) for name in DEFAULT_LIMITS}
@@ -43,9 +43,9 @@ def challenge(h: Harness, sitekey: str, ip: str) -> Any:
     )
 
 
-@pytest.fixture(params=["memory", "redis"])
+@pytest.fixture(params=list(BACKEND_FIXTURES))
 def backend(request: pytest.FixtureRequest) -> str | None:
-    return request.getfixturevalue("redis_url") if request.param == "redis" else None
+    return backend_url(request)
 
 
 def test_per_ip_limit_answers_429_naming_the_limit(

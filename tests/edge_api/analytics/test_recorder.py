@@ -53,9 +53,11 @@ class FakeClient:
 def test_emit_never_raises_and_is_bounded() -> None:
     recorder = Recorder(MemoryBackend(FakeClock()), max_pending=3)
     recorder.emit(object())  # type: ignore[arg-type]  # a broken event is swallowed
-    for _ in range(5):
-        recorder.emit(_event())
-    assert recorder.pending == 3
+    for _ in range(4):
+        recorder.emit(_event())  # the same key: one buffer entry
+    for i in range(4):
+        recorder.emit(_event(sitekey=f"pk_{i}"))  # new keys, past the bound
+    assert recorder.pending == 6
     assert recorder.dropped == 2
 
 
@@ -69,7 +71,8 @@ def test_store_failure_drops_and_counts() -> None:
 
 def test_one_pipeline_per_flush_with_reduced_writes() -> None:
     client = FakeClient()
-    recorder = Recorder(RedisBackend(client, stream_maxlen=1000), clock=FakeClock(NOW))
+    backend = RedisBackend(client, stream_maxlen=1000)
+    recorder = Recorder(backend, clock=FakeClock(NOW), keep_raw=True)
     for i in range(200):
         recorder.emit(_event(sitekey=f"pk_{i % 2}", outcome="refused", reasons=("low_score",)))
     assert asyncio.run(recorder.flush()) == 200

@@ -18,12 +18,13 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
-@pytest.fixture(params=["memory", "redis"])
+@pytest.fixture(params=["memory", "redis", "cluster"])
 async def store(request: pytest.FixtureRequest, clock: FakeClock) -> AsyncIterator[Store]:
     if request.param == "memory":
         yield MemoryStore(clock=clock)
         return
-    redis_url: str = request.getfixturevalue("redis_url")
+    fixture = "redis_url" if request.param == "redis" else "redis_cluster_url"
+    redis_url: str = request.getfixturevalue(fixture)
     redis_store = RedisStore(redis_url, prefix=f"contract:{secrets.token_hex(6)}:")
     yield redis_store
     await redis_store.close()

@@ -28,12 +28,13 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
-@pytest.fixture(params=["memory", "redis"])
+@pytest.fixture(params=["memory", "redis", "cluster"])
 async def store(request: pytest.FixtureRequest, clock: FakeClock) -> AsyncIterator[Store]:
     if request.param == "memory":
         yield MemoryStore(clock=clock)
         return
-    redis_url: str = request.getfixturevalue("redis_url")
+    fixture = "redis_url" if request.param == "redis" else "redis_cluster_url"
+    redis_url: str = request.getfixturevalue(fixture)
     redis_store = RedisStore(redis_url, prefix=f"gate:{secrets.token_hex(6)}:")
     yield redis_store
     await redis_store.close()
@@ -82,21 +83,22 @@ async def test_limited_request_does_not_burn_the_claim(store: Store) -> None:
     spec = (limit(rate=1, burst=1),)
     await store.gate(GateRequest(now=NOW, limits=spec))
     limited = await store.gate(
-        GateRequest(now=NOW, limits=spec, claim_key="ch:{s:x}:1", claim_ttl=60)
+        GateRequest(now=NOW, limits=spec, claim_key="ch:{n:a}:1", claim_ttl=60)
     )
     assert limited.status == "limited"
     later = await store.gate(
-        GateRequest(now=NOW + 5, limits=spec, claim_key="ch:{s:x}:1", claim_ttl=60)
+        GateRequest(now=NOW + 5, limits=spec, claim_key="ch:{n:a}:1", claim_ttl=60)
     )
     assert later.status == "allowed"
 
 
 async def test_reputation_rises_with_bad_outcomes_and_decays(store: Store) -> None:
+    # The claim shares the reputations' slot, as the service lays keys out.
     keys = ("rep:ip:{n:a}:1", "rep:net:{n:a}")
     deltas = ReputationDeltas(ok=-0.5, limited=1.0, replay=4.0)
     claim = GateRequest(
         now=NOW,
-        claim_key="ch:{s:y}:9",
+        claim_key="ch:{n:a}:9",
         claim_ttl=60,
         reputation_keys=keys,
         deltas=deltas,
