@@ -1,0 +1,174 @@
+"""Request-path cost of analytics: the same server with the recorder on vs off, one run.
+
+    .venv/bin/python -m benchmarks.bench_analytics [--seconds 6] [--rounds 3]
+        [--redis redis://127.0.0.1:6379/14] [--access-log]
+
+Two ``palisade serve`` processes (uvicorn, uvloop, httptools, one worker) differ only
+in ``PALISADE_ANALYTICS`` (and, with ``--access-log``, the JSON access log on the
+"on" side). wrk drives ``POST /v1/challenge`` (every request is a decision event:
+the cheapest endpoint that records one, so the relative cost is the largest) on each
+in turn, alternating. Two figures are compared:
+
+* throughput: the best round of each (sensitive to other load on the machine);
+* server CPU time per request (``/proc/<pid>/stat``): the median over rounds of the
+  on/off ratio of adjacent runs, which cancels slow drifts in machine load. This is
+  what analytics add to the request path, and far steadier on a shared machine.
+
+Goal (issue 6): at most 5% slower with analytics on. The exit status follows the
+CPU-per-request ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from benchmarks._harness import REPO, free_port, run_wrk, wait_ready
+from edge_api.settings import DEFAULT_LIMITS
+
+CONNECTIONS = 32
+ADMIN_TOKEN = "bench-admin-token-0123456789"
+
+WRK_SCRIPT = """
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{"sitekey": "%s", "hostname": "bench.example"}'
+"""
+
+
+@contextmanager
+def _server(command: list[str], env: dict[str, str], url: str, log: Path) -> Iterator[int]:
+    """The server process (uvicorn runs in it with one worker); yields its pid."""
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            command, env={**os.environ, **env}, cwd=REPO, stdout=out, stderr=subprocess.STDOUT
+        )
+    try:
+        wait_ready(url)
+        yield process.pid
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _site(url: str) -> str:
+    request = urllib.request.Request(  # noqa: S310  # loopback
+        url + "/admin/v1/sites",
+        data=json.dumps({"hostnames": ["bench.example"]}).encode(),
+        headers={"Authorization": f"Bearer {ADMIN_TOKEN}", "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request) as response:  # noqa: S310
+        return str(json.loads(response.read())["sitekey"])
+
+
+def _recorded(url: str, sitekey: str) -> int:
+    request = urllib.request.Request(  # noqa: S310  # loopback
+        f"{url}/v1/analytics/{sitekey}/outcomes?step=hour",
+        headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
+    )
+    with urllib.request.urlopen(request) as response:  # noqa: S310
+        return int(json.loads(response.read())["totals"]["requests"])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--seconds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=8)
+    parser.add_argument("--redis", help="run both servers on this Redis")
+    parser.add_argument("--access-log", action="store_true", help="JSON access log on the on side")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="palisade-bench-analytics-"))
+    limits = ",".join(f"{name}=1000000/10000000" for name in DEFAULT_LIMITS)
+    base = {
+        "PALISADE_ENV": "dev",
+        "PALISADE_ADMIN_TOKEN": ADMIN_TOKEN,
+        "PALISADE_LOG_LEVEL": "warning",
+        "PALISADE_LIMITS": limits,
+        "PALISADE_ACCESS_LOG": "off",
+    }
+    if args.redis:
+        base["PALISADE_REDIS_URL"] = args.redis
+    sides = {}
+    for name, enabled in (("on", "on"), ("off", "off")):
+        port = free_port()
+        env = {
+            **base,
+            "PALISADE_DATA_DIR": str(work / name),
+            "PALISADE_ANALYTICS": enabled,
+        }
+        if name == "on" and args.access_log:
+            env["PALISADE_ACCESS_LOG"] = "on"
+        command = [sys.executable, "-m", "edge_api", "serve", "--port", str(port)]
+        sides[name] = (f"http://127.0.0.1:{port}", command, env)
+
+    on_url, on_cmd, on_env = sides["on"]
+    off_url, off_cmd, off_env = sides["off"]
+    with (
+        _server(on_cmd, on_env, on_url + "/healthz", work / "on.log") as on_pid,
+        _server(off_cmd, off_env, off_url + "/healthz", work / "off.log") as off_pid,
+    ):
+        pids = {"on": on_pid, "off": off_pid}
+        scripts = {}
+        for name, (url, _, _) in sides.items():
+            sitekey = _site(url)
+            script = work / f"{name}.lua"
+            script.write_text(WRK_SCRIPT % sitekey)
+            scripts[name] = (url, sitekey, script)
+            run_wrk(url + "/v1/challenge", script, seconds=1, connections=CONNECTIONS)  # warm-up
+        runs: dict[str, list[float]] = {"on": [], "off": []}
+        cpu: dict[str, list[float]] = {"on": [], "off": []}
+        for round_index in range(args.rounds):
+            order = ("on", "off") if round_index % 2 == 0 else ("off", "on")
+            for name in order:
+                url, _, script = scripts[name]
+                cpu_before = _cpu_seconds(pids[name])
+                result = run_wrk(
+                    url + "/v1/challenge", script, seconds=args.seconds, connections=CONNECTIONS
+                )
+                served = result.requests_per_second * args.seconds
+                cpu[name].append((_cpu_seconds(pids[name]) - cpu_before) / served * 1e6)
+                if result.non_2xx or result.errors:
+                    print(f"{name}: {result.non_2xx} non-2xx, {result.errors} socket errors")
+                runs[name].append(result.requests_per_second)
+                print(
+                    f"round {round_index + 1} {name:>3}: {result.requests_per_second:9.0f} req/s"
+                    f"  p50 {result.p50_ms:.2f} ms  p99 {result.p99_ms:.2f} ms"
+                    f"  cpu {cpu[name][-1]:.0f} us/req",
+                    flush=True,
+                )
+        url, sitekey, _ = scripts["on"]
+        recorded = _recorded(url, sitekey)
+    best_on, best_off = max(runs["on"]), max(runs["off"])
+    ratio = best_on / best_off
+    cpu_on, cpu_off = statistics.median(cpu["on"]), statistics.median(cpu["off"])
+    cost = statistics.median(on / off for on, off in zip(cpu["on"], cpu["off"], strict=True)) - 1
+    print(f"analytics on : {best_on:9.0f} req/s best, {cpu_on:6.1f} us CPU/req median")
+    print(f"analytics off: {best_off:9.0f} req/s best, {cpu_off:6.1f} us CPU/req median")
+    print(f"throughput ratio on/off: {ratio:.3f} (slowdown {100 * (1 - ratio):.1f}%)")
+    print(f"CPU per request on/off : {1 + cost:.3f} ({100 * cost:+.1f}%, goal <= +5%)")
+    print(f"events recorded by the on server: {recorded}")
+    return 0 if cost <= 0.05 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
