@@ -5,7 +5,8 @@ import { messages } from "./i18n";
 import { View } from "./ui/view";
 
 type Fn = (...args: unknown[]) => unknown;
-type Callback = string | Fn | undefined;
+// never[] parameters: any page function (token: string) => void is assignable.
+type Callback = string | ((...args: never[]) => unknown) | undefined;
 
 export interface RenderParams {
   sitekey: string;
@@ -125,10 +126,10 @@ export class Widget {
     if (gen !== this.gen) throw new Cancelled("cancelled");
   }
 
-  private async fresh(gen: number): Promise<Solved> {
+  private async fresh(gen: number, progress: (p: number) => void): Promise<Solved> {
     const ch = await this.core.challenge(this.params.sitekey);
     this.check(gen);
-    return this.core.solve(ch);
+    return this.core.solve(ch, progress);
   }
 
   private valid(ch: Challenge): boolean {
@@ -141,7 +142,8 @@ export class Widget {
     // the PoW runs while the person moves to the checkbox.
     const first = await this.core.challenge(this.params.sitekey);
     this.check(gen);
-    let solving = this.core.solve(first);
+    const progress = (p: number) => this.view?.progress(p);
+    let solving = this.core.solve(first, progress);
     solving.catch(() => undefined);
     // A checkbox site shows its checkbox; an invisible widget asks only when escalated.
     if (first.mode === "checkbox" && !clicked && this.size !== "invisible") {
@@ -152,14 +154,14 @@ export class Widget {
     this.check(gen);
     for (let round = 0; round < 6; round++) {
       if (!this.valid(solved.ch)) {
-        solved = await this.fresh(gen);
+        solved = await this.fresh(gen, progress);
         this.check(gen);
       }
       const answer = await this.core.submit(solved, action, String(this.params.cdata ?? ""));
       this.check(gen);
       if (answer.status === "pass") return this.accept(answer.token, answer.expires_in);
       // Escalation: start the harder PoW at once, in parallel with the person's click.
-      solving = this.core.solve({ ...answer.challenge, receivedAt: performance.now() });
+      solving = this.core.solve({ ...answer.challenge, receivedAt: performance.now() }, progress);
       solving.catch(() => undefined);
       if (answer.interactive && !clicked) {
         this.call("before-interactive-callback");

@@ -97,6 +97,13 @@ export class View {
     if (announce && state !== "idle") this.live.textContent = text;
   }
 
+  /** PoW progress while verifying: shown, not announced (it would flood screen readers). */
+  progress(fraction: number): void {
+    if (this.state === "verifying" && fraction > 0 && fraction < 1) {
+      this.label.textContent = `${this.msg.verifying} ${Math.round(fraction * 100)}%`;
+    }
+  }
+
   focus(): void {
     this.box.focus();
   }
