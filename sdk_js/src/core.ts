@@ -44,6 +44,7 @@ export interface CoreOptions {
 }
 
 const REQUEST_TIMEOUT_MS = 15_000;
+const MAX_RETRY_WAIT_S = 10;
 
 export class Core {
   readonly recorder: Recorder;
@@ -91,7 +92,14 @@ export class Core {
   }
 
   async challenge(sitekey: string): Promise<Challenge> {
-    const { status, body } = await this.post("/v1/challenge", { sitekey, hostname: this.opts.win.location.hostname });
+    const ask = () => this.post("/v1/challenge", { sitekey, hostname: this.opts.win.location.hostname });
+    let { status, body } = await ask();
+    const wait = Number(body.retry_after);
+    if (status === 429 && wait > 0 && wait <= MAX_RETRY_WAIT_S) {
+      // Rate limited briefly (a burst of widgets on one page): wait as told, once.
+      await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+      ({ status, body } = await ask());
+    }
     if (status !== 200) throw new WidgetError(String(body.error ?? `http_${status}`));
     return { ...(body as unknown as Challenge), receivedAt: performance.now() };
   }

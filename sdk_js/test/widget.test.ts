@@ -170,3 +170,27 @@ describe("widget", () => {
     expect(calls[1]!.body.action).toBe("submit");
   });
 });
+
+describe("rate limits", () => {
+  it("waits out a short 429 on /v1/challenge once", async () => {
+    let first = true;
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async (url: string) => {
+        const path = new URL(url).pathname;
+        calls.push({ path, body: {} });
+        if (path === "/v1/challenge" && first) {
+          first = false;
+          return new Response(JSON.stringify({ error: "rate_limited", limit: "ip", retry_after: 0.05, detail: "" }), { status: 429 });
+        }
+        const body = path === "/v1/challenge" ? challenge() : { status: "pass", token: "TOKEN", expires_in: 300 };
+        return new Response(JSON.stringify(body), { status: 200 });
+      }),
+    );
+    form('<div id="w"></div>');
+    const p = install();
+    const id = p.api.render("w", { sitekey: "sk", execution: "execute" });
+    expect(await p.api.execute(id)).toBe("TOKEN");
+    expect(calls.map((c) => c.path)).toEqual(["/v1/challenge", "/v1/challenge", "/v1/submit"]);
+  });
+});
