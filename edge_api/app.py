@@ -23,8 +23,16 @@ from edge_api.events import EventSink, SubnetHasher
 from edge_api.guard import Guard
 from edge_api.health import healthz, readyz
 from edge_api.keys import load_admin_token, load_keyring
-from edge_api.metrics import AccessMiddleware, TimedScorer, metrics_endpoint, worker_exit
+from edge_api.metrics import (
+    AccessMiddleware,
+    TimedScorer,
+    metrics_endpoint,
+    observe_redis,
+    set_breaker_state,
+    worker_exit,
+)
 from edge_api.middleware import BodyLimitMiddleware
+from edge_api.model_admin import model_routes
 from edge_api.openapi import openapi_endpoint
 from edge_api.pow import ChallengeIssuer
 from edge_api.services import Services
@@ -35,7 +43,7 @@ from edge_api.store import Store, open_store
 from edge_api.submit_api import submit_endpoint
 from edge_api.tokens import TokenService
 from edge_api.widget import demo_routes, widget_routes
-from scoring import RulesScorer, Scorer
+from scoring import Scorer, load_default_scorer
 
 __all__ = ["BODY_LIMITS", "create_app"]
 
@@ -66,9 +74,15 @@ def routes() -> list[BaseRoute]:
         Route("/metrics", metrics_endpoint, methods=["GET"]),
         Route("/openapi.json", openapi_endpoint, methods=["GET"]),
         *admin_routes(),
+        *model_routes(),
         *analytics_routes(),
         *dashboard_routes(),
     ]
+
+
+def _load_scorer(settings: Settings) -> Scorer:
+    """The ONNX scorer (loaded and warmed up once per worker, in the lifespan)."""
+    return load_default_scorer(settings.model_path, settings.shadow_model_path)
 
 
 def create_app(
@@ -88,7 +102,9 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         active_store = store or open_store(
-            None if settings.redis_url is None else settings.redis_url.reveal()
+            None if settings.redis_url is None else settings.redis_url.reveal(),
+            on_batch=lambda commands, seconds, ok: observe_redis("pipeline", seconds, ok=ok),
+            on_breaker_state=set_breaker_state,
         )
         if not await active_store.ping():
             logger.warning("the store does not answer yet; /readyz reports 503 until it does")
@@ -104,7 +120,7 @@ def create_app(
             ),
             challenges=ChallengeIssuer(keyring, lifetime=settings.challenge_seconds),
             tokens=TokenService(keyring),
-            scorer=TimedScorer(scorer or RulesScorer()),
+            scorer=TimedScorer(scorer or _load_scorer(settings)),
             clock=clock,
             admin_token=admin_token,
             events=events or analytics.recorder,

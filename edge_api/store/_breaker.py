@@ -6,12 +6,12 @@ import time
 from collections.abc import Callable
 from typing import Literal
 
-__all__ = ["DEFAULT_COOLDOWN", "DEFAULT_FAILURE_THRESHOLD", "CircuitBreaker"]
+__all__ = ["DEFAULT_COOLDOWN", "DEFAULT_FAILURE_THRESHOLD", "BreakerState", "CircuitBreaker"]
 
 DEFAULT_FAILURE_THRESHOLD = 3
 DEFAULT_COOLDOWN = 2.0
 
-State = Literal["closed", "open", "half_open"]
+BreakerState = Literal["closed", "open", "half_open"]
 
 
 class CircuitBreaker:
@@ -25,7 +25,10 @@ class CircuitBreaker:
         threshold: int = DEFAULT_FAILURE_THRESHOLD,
         cooldown: float = DEFAULT_COOLDOWN,
         clock: Callable[[], float] = time.monotonic,
+        on_state: Callable[[BreakerState], None] | None = None,
     ) -> None:
+        self._on_state = on_state
+        self._reported: BreakerState = "closed"
         self._threshold = threshold
         self._cooldown = cooldown
         self._clock = clock
@@ -34,7 +37,7 @@ class CircuitBreaker:
         self._probing = False
 
     @property
-    def state(self) -> State:
+    def state(self) -> BreakerState:
         if self._opened_at is None:
             return "closed"
         if self._probing or self._clock() >= self._opened_at + self._cooldown:
@@ -49,6 +52,7 @@ class CircuitBreaker:
             return False  # one probe at a time
         if self._clock() >= self._opened_at + self._cooldown:
             self._probing = True
+            self._report()
             return True
         return False
 
@@ -56,9 +60,18 @@ class CircuitBreaker:
         self._failures = 0
         self._opened_at = None
         self._probing = False
+        self._report()
 
     def failure(self) -> None:
         self._failures += 1
         self._probing = False
         if self._opened_at is not None or self._failures >= self._threshold:
             self._opened_at = self._clock()
+        self._report()
+
+    def _report(self) -> None:
+        state = self.state
+        if state != self._reported:
+            self._reported = state
+            if self._on_state is not None:
+                self._on_state(state)

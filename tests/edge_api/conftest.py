@@ -16,9 +16,11 @@ from edge_api.keys import KeyRing
 from edge_api.pow import solve
 from edge_api.settings import DEFAULT_LIMITS
 from edge_api.store import MemoryStore, Store
+from scoring import RulesScorer, Scorer
 from tests.conftest import FakeClock
 
 ADMIN_TOKEN = "test-admin-token-0123456789"
+RULES = RulesScorer()
 
 
 # Generous limits for tests about other things: the test client is one IP on a clock
@@ -87,15 +89,18 @@ def open_harness(
     redis_url: str | None = None,
     keys: str | None = None,
     events: EventSink | None = None,
+    scorer: Scorer | None = RULES,
     **overrides: Any,
 ) -> Iterator[Harness]:
     """The app in-process. Without ``redis_url`` it runs on a memory store on the fake
-    clock; with it, the lifespan opens (and closes) the Redis pool in the app's loop."""
+    clock; with it, the lifespan opens (and closes) the Redis pool in the app's loop.
+    The verify-loop tests score with the deterministic rules; ``scorer=None`` loads
+    the shipped ONNX model as production does."""
     settings = make_settings(
         tmp_path, keys, redis_url=None if redis_url is None else Secret(redis_url), **overrides
     )
     store = None if redis_url is not None else MemoryStore(clock=clock)
-    app = create_app(settings, clock=clock, store=store, events=events)
+    app = create_app(settings, clock=clock, store=store, events=events, scorer=scorer)
     with TestClient(app, client=("198.51.100.7", 40000)) as client:
         yield Harness(client=client, clock=clock)
 

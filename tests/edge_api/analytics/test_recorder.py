@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import secrets
 from typing import Any
+
+import msgspec
+import pytest
+import redis.asyncio as aioredis
 
 from edge_api.analytics.backends import MemoryBackend, RedisBackend
 from edge_api.analytics.batch import Batch, reduce_events
@@ -111,3 +116,27 @@ def test_background_flush_and_final_flush_on_stop() -> None:
     )
     assert hashes[0]["c:submit:passed"] == 2
     assert uniques == 1
+
+
+@pytest.mark.redis
+def test_raw_event_stream(redis_url: str) -> None:
+    async def scenario() -> tuple[int, list[Any]]:
+        client = aioredis.Redis.from_url(redis_url)
+        prefix = f"pal-test-{secrets.token_hex(4)}:"
+        backend = RedisBackend(client, prefix=prefix, stream_maxlen=1000)
+        recorder = Recorder(backend, clock=FakeClock(NOW), keep_raw=True)
+        try:
+            for i in range(3):
+                recorder.emit(_event(action=f"a{i}", mode="managed"))
+            await recorder.flush()
+            entries = await client.xrange(backend.stream_key)
+            return await client.xlen(backend.stream_key), entries
+        finally:
+            await client.delete(*(await client.keys(prefix + "*")))
+            await client.aclose()
+
+    length, entries = asyncio.run(scenario())
+    assert length == 3
+    first = msgspec.json.decode(entries[0][1][b"e"], type=DecisionEvent)
+    assert first == _event(action="a0", mode="managed")
+    assert msgspec.json.decode(entries[0][1][b"e"])["subnet"] == "s1"
