@@ -19,6 +19,8 @@ from edge_api.store._breaker import CircuitBreaker
 __all__ = ["AutoPipeline"]
 
 Command = tuple[tuple[Any, ...], dict[str, Any]]
+# Bigger batches save little and risk the timeout under load: split past this.
+MAX_BATCH = 128
 
 
 class AutoPipeline:
@@ -55,10 +57,12 @@ class AutoPipeline:
 
     def _start_flush(self) -> None:
         self._scheduled = False
-        batch, self._pending = self._pending, []
-        task = asyncio.get_running_loop().create_task(self._flush(batch))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        pending, self._pending = self._pending, []
+        loop = asyncio.get_running_loop()
+        for start in range(0, len(pending), MAX_BATCH):
+            task = loop.create_task(self._flush(pending[start : start + MAX_BATCH]))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
 
     async def _execute(self, commands: list[Command]) -> list[Any]:
         loop = asyncio.get_running_loop()
