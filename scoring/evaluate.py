@@ -20,7 +20,13 @@ import numpy as np
 from scoring.botgen import FAMILIES, ghost_cursor_available
 from scoring.dataset import MODEL_FEATURES, Split, build_split
 from scoring.features._grid import Array
-from scoring.metrics import auc, calibration_table, catch_rate, expected_calibration_error
+from scoring.metrics import (
+    auc,
+    balanced_weights,
+    calibration_table,
+    catch_rate,
+    expected_calibration_error,
+)
 from scoring.model import DEFAULT_MODEL, OnnxModel
 
 __all__ = ["DEFAULT_TEST_USERS", "FamilyMetrics", "available_families", "family_metrics", "main"]
@@ -78,9 +84,10 @@ def format_table(rows: list[FamilyMetrics]) -> str:
 
 
 def format_calibration(scores: Array, y: Array) -> str:
+    w = balanced_weights(y)
     lines = [
-        f"ECE {expected_calibration_error(scores, y):.4f}, "
-        f"Brier {float(np.mean((scores - y) ** 2)):.4f}",
+        f"Humans and bots weighted equally: ECE {expected_calibration_error(scores, y):.4f}, "
+        f"Brier {float(np.dot((scores - y) ** 2, w)):.4f}",
         "",
         "| mean score | observed share human | n |",
         "| --- | --- | --- |",
@@ -99,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--max-pieces", type=int, default=1200)
     parser.add_argument("--bots", type=int, default=600, help="bots per family")
+    parser.add_argument("--max-sessions", type=int, default=0, help="per user; 0 = all")
     args = parser.parse_args(argv)
     model = OnnxModel.load(args.model)
     if model.feature_names != MODEL_FEATURES:
@@ -106,10 +114,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     users = args.users.split(",")
     rng = np.random.default_rng([args.seed, 99])
-    split = build_split(args.human, users, rng, args.max_pieces, args.bots, available_families())
+    families = available_families()
+    split = build_split(
+        args.human, users, rng, args.max_pieces, args.bots, families, args.max_sessions
+    )
     scores = model.predict(split.X)
-    rows = [family_metrics(scores, split, f) for f in available_families()]
-    rows += [family_metrics(scores, split, f, u) for u in users for f in available_families()]
+    rows = [family_metrics(scores, split, f) for f in families]
+    rows += [family_metrics(scores, split, f, u) for u in users for f in families]
     print(f"model {model.version} ({model.size} bytes), held-out users {', '.join(users)}")
     print(format_table(rows))
     print()

@@ -6,7 +6,13 @@ import numpy as np
 
 from scoring.features._grid import Array
 
-__all__ = ["auc", "calibration_table", "catch_rate", "expected_calibration_error"]
+__all__ = [
+    "auc",
+    "balanced_weights",
+    "calibration_table",
+    "catch_rate",
+    "expected_calibration_error",
+]
 
 
 def auc(human: Array, bot: Array) -> float:
@@ -37,20 +43,46 @@ def catch_rate(human: Array, bot: Array, challenged: float = 0.01) -> tuple[floa
     )
 
 
+def balanced_weights(y: Array) -> Array:
+    """Weights giving humans (y = 1) and bots (y = 0) equal total weight."""
+    n_h = max(int(np.count_nonzero(y == 1.0)), 1)
+    n_b = max(int(np.count_nonzero(y == 0.0)), 1)
+    return np.where(y == 1.0, 0.5 / n_h, 0.5 / n_b)
+
+
 def calibration_table(p: Array, y: Array, bins: int = 10) -> list[tuple[float, float, int]]:
-    """Per score bin: mean predicted P(human), observed share of humans, count."""
+    """Per score bin: mean predicted P(human), observed share of humans, count.
+
+    Humans and bots are weighted to equal totals: the scores are calibrated for
+    equal priors (see docs/scoring.md), so the table is read the same way.
+    """
+    w = balanced_weights(y)
     edges = np.linspace(0.0, 1.0, bins + 1)
     idx = np.clip(np.digitize(p, edges) - 1, 0, bins - 1)
     out: list[tuple[float, float, int]] = []
     for b in range(bins):
         m = idx == b
         if m.any():
-            out.append((float(p[m].mean()), float(y[m].mean()), int(m.sum())))
+            wm = w[m]
+            out.append(
+                (
+                    float(np.dot(p[m], wm) / wm.sum()),
+                    float(np.dot(y[m], wm) / wm.sum()),
+                    int(m.sum()),
+                )
+            )
     return out
 
 
 def expected_calibration_error(p: Array, y: Array, bins: int = 10) -> float:
-    """Count-weighted mean |predicted - observed| over score bins."""
-    table = calibration_table(p, y, bins)
-    total = sum(n for _, _, n in table)
-    return sum(abs(a - b) * n for a, b, n in table) / total
+    """Mean |predicted - observed| over score bins, weighted by (balanced) bin mass."""
+    w = balanced_weights(y)
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    idx = np.clip(np.digitize(p, edges) - 1, 0, bins - 1)
+    total = 0.0
+    for b in range(bins):
+        m = idx == b
+        if m.any():
+            wm = w[m]
+            total += abs(float(np.dot(p[m] - y[m], wm)))
+    return total

@@ -72,7 +72,10 @@ def _logit(model: Any, X: Array) -> Array:
 def _platt(logit: Array, y: Array) -> tuple[float, float]:
     from sklearn.linear_model import LogisticRegression
 
-    lr = LogisticRegression(C=1e4, max_iter=1000).fit(logit.reshape(-1, 1), y.astype(int))
+    # Balanced: the score is P(human) for equal priors, whatever the mix of the
+    # calibration set; a site's own base rate then only shifts its threshold.
+    lr = LogisticRegression(C=1e4, max_iter=1000, class_weight="balanced")
+    lr.fit(logit.reshape(-1, 1), y.astype(int))
     return float(lr.coef_[0, 0]), float(lr.intercept_[0])
 
 
@@ -111,8 +114,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--test-users", default=",".join(DEFAULT_TEST_USERS))
     parser.add_argument("--calib-users", default=",".join(DEFAULT_CALIB_USERS))
-    parser.add_argument("--max-pieces", type=int, default=1200, help="per user")
-    parser.add_argument("--bots", type=int, default=1200, help="training bots per family")
+    parser.add_argument("--max-pieces", type=int, default=2500, help="per user")
+    parser.add_argument("--bots", type=int, default=2400, help="training bots per family")
     parser.add_argument("--trees", type=int, default=300)
     parser.add_argument("--max-sessions", type=int, default=0, help="per user; 0 = all")
     parser.add_argument("--no-lofo", action="store_true", help="skip leave-one-family-out")

@@ -30,3 +30,13 @@ def test_tiny_training_run_writes_a_loadable_model_and_card(tmp_path: Path) -> N
     assert metrics["onnx_parity_max_abs"] < 1e-4
     assert set(metrics["users"]["test"]).isdisjoint(metrics["users"]["train"])
     assert metrics["version"] == model.version
+
+
+def test_evaluate_prints_metrics_for_the_shipped_model(capsys: pytest.CaptureFixture[str]) -> None:
+    from scoring.evaluate import main
+
+    args = ["--human", str(DATA), "--max-sessions", "1", "--max-pieces", "40", "--bots", "20"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "caught @ 1% humans" in out and "ECE" in out
+    assert "| tween (user9) |" in out
