@@ -5,17 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
 from tests.browser.conftest import (
     ARTIFACTS,
-    REPO,
     ServePage,
     js_await,
     make_site,
     script_url,
 )
-from tests.conftest import LiveServer
+from tests.conftest import REPO, LiveServer
 
 pytestmark = pytest.mark.browser
 
@@ -26,6 +25,7 @@ LOOKS = [
     ("dark", "normal"),
     ("light", "compact"),
     ("dark", "compact"),
+    ("auto", "flexible"),  # follows prefers-color-scheme
 ]
 
 
@@ -65,22 +65,33 @@ def shoot(page: Page, state: str) -> None:
 def test_axe_finds_no_violations_and_screenshots(
     server: LiveServer, page: Page, serve_page: ServePage, scheme: str
 ) -> None:
-    page.emulate_media(color_scheme=scheme, reduced_motion="reduce")
+    page.emulate_media(
+        color_scheme="dark" if scheme == "dark" else "light", reduced_motion="reduce"
+    )
     sitekey, _ = make_site(server, mode="checkbox")
     serve_page(gallery(server, sitekey))
     boxes = page.locator("[role=checkbox]")
-    expect(boxes).to_have_count(4)
-    for i in range(4):
+    expect(boxes).to_have_count(len(LOOKS))
+    for i in range(len(LOOKS)):
         expect(boxes.nth(i)).to_have_attribute("aria-busy", "false")
     assert audit(page) == []
     if scheme == "light":
         shoot(page, "idle")
-    for i in range(4):
+    # Hold the submits to see (and audit) the verifying state.
+    held: list[Route] = []
+    page.route("**/v1/submit", lambda route: held.append(route))
+    for i in range(len(LOOKS)):
         boxes.nth(i).click()
-        expect(boxes.nth(i)).to_have_attribute("aria-checked", "true")
+    expect(page.locator("[aria-busy=true]")).to_have_count(len(LOOKS))
     assert audit(page) == []
     if scheme == "light":
-        shoot(page, "success")
+        shoot(page, "verifying")
+    for route in held:
+        route.continue_()
+    for i in range(len(LOOKS)):
+        expect(boxes.nth(i)).to_have_attribute("aria-checked", "true")
+    assert audit(page) == []
+    shoot(page, f"success-{scheme}-scheme")
 
 
 def test_languages_and_rtl(server: LiveServer, page: Page, serve_page: ServePage) -> None:
