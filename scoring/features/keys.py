@@ -6,8 +6,9 @@ send down/up pairs with zero or constant hold or paste text with no key events.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from itertools import chain
+from itertools import pairwise
 
 import numpy as np
 
@@ -30,39 +31,51 @@ NAMES: tuple[str, ...] = (
 _N = len(NAMES)
 
 
+def _mean_cv(v: list[float]) -> tuple[float, float]:
+    m = sum(v) / len(v)
+    if m <= 0.0:
+        return m, 0.0
+    return m, math.sqrt(sum((x - m) ** 2 for x in v) / len(v)) / m
+
+
 def extract(events: Sequence[tuple[float, int, int]] | None) -> Array:
-    """Feature vector (``NAMES`` order) of a keys section; NaN where undefined."""
+    """Feature vector (``NAMES`` order) of a keys section; NaN where undefined.
+
+    Plain Python: key sections are short, and per-event numpy calls would cost
+    more than the loop.
+    """
     out = np.full(_N, np.nan)
     if not events:
         out[0] = 1.0
         return out
-    ev = np.fromiter(chain.from_iterable(events), np.float64, count=3 * len(events))
-    ev = ev.reshape(-1, 3)
-    t, kind, cls = ev[:, 0], ev[:, 1], ev[:, 2]
     out[0] = 0.0
-    down = np.flatnonzero(kind == 0.0)
-    out[1] = float(down.size)
-    if down.size == 0:
-        return out
-    out[9] = float(np.count_nonzero(cls[down] == 3.0)) / down.size
+    downs: list[float] = []
+    deletes = 0
     # Pair each down with the next up of the same class (keys of one class
     # rarely overlap; exact pairing would need the key itself, which we never get).
+    open_downs: dict[int, list[float]] = {}
     holds: list[float] = []
-    for i in down.tolist():
-        later = np.flatnonzero((kind[i + 1 :] == 1.0) & (cls[i + 1 :] == cls[i]))
-        if later.size:
-            holds.append(float(t[i + 1 + later[0]] - t[i]))
-    out[8] = 1.0 - len(holds) / down.size
+    for t, kind, cls in events:
+        if kind == 0:
+            downs.append(t)
+            deletes += cls == 3
+            open_downs.setdefault(cls, []).append(t)
+        else:
+            pending = open_downs.get(cls)
+            if pending:
+                holds.append(t - pending.pop(0))
+    n = len(downs)
+    out[1] = float(n)
+    if n == 0:
+        return out
+    out[9] = deletes / n
+    out[8] = 1.0 - len(holds) / n
     if holds:
-        h = np.asarray(holds)
-        hm = float(h.mean())
-        out[2] = hm
-        out[3] = float(h.std()) / hm if hm > 0.0 else 0.0
-        out[4] = float(np.count_nonzero(h <= 1.0)) / h.size
-    if down.size > 2:
-        flight = np.diff(t[down])
-        fm = float(flight.mean())
-        out[5] = fm
-        out[6] = float(flight.std()) / fm if fm > 0.0 else 0.0
-        out[7] = float(np.count_nonzero(np.abs(np.diff(flight)) < 1.0)) / max(flight.size - 1, 1)
+        out[2], out[3] = _mean_cv(holds)
+        out[4] = sum(1 for h in holds if h <= 1.0) / len(holds)
+    if n > 2:
+        flight = [b - a for a, b in pairwise(downs)]
+        out[5], out[6] = _mean_cv(flight)
+        same = sum(1 for a, b in pairwise(flight) if abs(b - a) < 1.0)
+        out[7] = same / max(len(flight) - 1, 1)
     return out
