@@ -147,6 +147,7 @@ export function createPalisade(opts: CoreOptions & { compat?: Compat }): Install
       else readyQueue.push(cb);
     },
     async diagnostics() {
+      core.ensureWorker(); // for the worker-scope values
       const env = await collectEnv(envSources, opts.win);
       return { env, ...diagnose(env) };
     },
