@@ -146,7 +146,8 @@ export class Widget {
     let solving = this.core.solve(first, progress);
     solving.catch(() => undefined);
     // A checkbox site shows its checkbox; an invisible widget asks only when escalated.
-    if (first.mode === "checkbox" && !clicked && this.size !== "invisible") {
+    // A silent refresh does not ask again; an interactive escalation still does.
+    if (first.mode === "checkbox" && !clicked && !silent && this.size !== "invisible") {
       await this.waitClick(gen);
       clicked = true;
     }
@@ -201,7 +202,7 @@ export class Widget {
       const lead = Math.min(60_000, Math.max(2_000, lifetime * 0.2));
       this.timers.push(
         setTimeout(() => {
-          if (!this.running) this.background(this.start(true, undefined, true));
+          if (!this.running) this.background(this.start(false, undefined, true));
         }, Math.max(0, lifetime - lead)),
       );
     }

@@ -194,3 +194,18 @@ describe("rate limits", () => {
     expect(calls.map((c) => c.path)).toEqual(["/v1/challenge", "/v1/challenge", "/v1/submit"]);
   });
 });
+
+describe("escalation", () => {
+  it("a non-interactive escalation solves the harder challenge without asking", async () => {
+    form('<div id="w"></div>');
+    submitAnswers = [
+      { status: 200, body: { status: "escalate", reason: "low_score", interactive: false, challenge: { ...challenge("managed", "CCCCCCCCCCCCCCCCCCCCCC"), difficulty: 4 } } },
+    ];
+    const p = install();
+    const id = p.api.render("w", { sitekey: "sk", execution: "execute" });
+    expect(await p.api.execute(id)).toBe("TOKEN");
+    expect(calls.map((c) => c.path)).toEqual(["/v1/challenge", "/v1/submit", "/v1/submit"]);
+    expect(calls[2]!.body.challenge).toBe("c1.k1.x.y");
+    expect((calls[2]!.body.solution as number[]).length).toBe(2);
+  });
+});
