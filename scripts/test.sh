@@ -17,4 +17,8 @@ if [ -f sdk_js/package.json ]; then
 fi
 
 echo "== pytest"
-.venv/bin/python -m pytest -q -p no:cacheprovider "$@"
+# Playwright's sync API keeps an event loop on the main thread for the session, which
+# async tests cannot share: browser tests run in their own pytest process.
+.venv/bin/python -m pytest -q -p no:cacheprovider --ignore=tests/browser "$@"
+echo "== pytest (browser)"
+.venv/bin/python -m pytest -q -p no:cacheprovider tests/browser "$@"
