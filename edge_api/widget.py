@@ -208,6 +208,16 @@ def _post_siteverify(url: str, fields: dict[str, str]) -> tuple[int, object]:
             }
 
 
+def _own_url(request: Request) -> str:
+    """This server's address from the socket it answered on, never from the Host header:
+    a forged Host would otherwise make it POST the demo secret to someone else."""
+    server = request.scope.get("server")
+    host, port = server if server else ("127.0.0.1", request.url.port or 80)
+    if ":" in str(host):
+        host = f"[{host}]"  # IPv6 literal
+    return f"{request.url.scheme}://{host}:{port}"
+
+
 async def demo_submit(request: Request) -> Response:
     site = _demo_site(request)
     if site is None:
@@ -221,7 +231,7 @@ async def demo_submit(request: Request) -> Response:
             )
     form = urllib.parse.parse_qs(raw.decode(errors="replace"))
     token = (form.get("palisade-response") or [""])[0]
-    url = f"{request.url.scheme}://{request.url.netloc}/siteverify"
+    url = _own_url(request) + "/siteverify"
     status, answer = await run_in_threadpool(
         _post_siteverify, url, {"secret": site[1], "response": token}
     )

@@ -143,7 +143,7 @@ def test_demo_submit_verifies_like_a_customer_backend(
         headers={"Content-Type": "application/x-www-form-urlencoded"},
     )
     assert calls == [
-        ("http://testserver/siteverify", {"secret": "secret_demo", "response": "good-token"})
+        ("http://testserver:80/siteverify", {"secret": "secret_demo", "response": "good-token"})
     ]
     assert good.status_code == 200
     assert "Verified" in good.text
@@ -153,6 +153,19 @@ def test_demo_submit_verifies_like_a_customer_backend(
     assert bad.status_code == 400
     assert "Not verified" in bad.text
     assert "invalid-input-response" in bad.text
+
+
+def test_demo_submit_ignores_a_forged_host_header(
+    dist: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    urls: list[str] = []
+    monkeypatch.setattr(
+        widget, "_post_siteverify", lambda url, fields: (urls.append(url), (200, {}))[1]
+    )
+    make_client().post(
+        "/demo/submit", content=b"palisade-response=t", headers={"Host": "evil.example"}
+    )
+    assert urls == ["http://testserver:80/siteverify"]
 
 
 def test_demo_submit_bounds_the_form(dist: Path) -> None:
