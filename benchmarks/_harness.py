@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -15,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -53,6 +55,32 @@ def server(command: list[str], env: dict[str, str], ready_url: str, log: Path) -
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+ADMIN_TOKEN = "bench-admin-token-0123456789"  # a throwaway dev server's
+
+
+def palisade_env(work: Path, **extra: str) -> dict[str, str]:
+    """Dev-mode settings for a benchmark server whose keys live in ``work``."""
+    return {
+        "PALISADE_ENV": "dev",
+        "PALISADE_DATA_DIR": str(work),
+        "PALISADE_ADMIN_TOKEN": ADMIN_TOKEN,
+        "PALISADE_LOG_LEVEL": "warning",
+        **extra,
+    }
+
+
+def create_site(url: str, **fields: object) -> dict[str, Any]:
+    """A site through the admin API; the answer includes its secret."""
+    request = urllib.request.Request(  # noqa: S310  # loopback
+        url + "/admin/v1/sites",
+        data=json.dumps(fields).encode(),
+        headers={"Authorization": f"Bearer {ADMIN_TOKEN}", "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request) as response:  # noqa: S310
+        site: dict[str, Any] = json.loads(response.read())
+    return site
 
 
 def bare_server_command(port: int, server_kind: str = "uvicorn") -> list[str]:

@@ -12,14 +12,20 @@ Goal (issue 2): at least 45% of the bare endpoint.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 import time
 import urllib.request
 from pathlib import Path
 
-from benchmarks._harness import bare_server_command, free_port, run_wrk, server
+from benchmarks._harness import (
+    bare_server_command,
+    create_site,
+    free_port,
+    palisade_env,
+    run_wrk,
+    server,
+)
 from edge_api.keys import load_keyring
 from edge_api.settings import Settings
 from edge_api.tokens import TokenService
@@ -62,13 +68,7 @@ def main() -> int:
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="palisade-bench-"))
-    admin_token = "bench-admin-token-0123456789"
-    env = {
-        "PALISADE_ENV": "dev",
-        "PALISADE_DATA_DIR": str(work),
-        "PALISADE_ADMIN_TOKEN": admin_token,
-        "PALISADE_LOG_LEVEL": "warning",
-    }
+    env = palisade_env(work)
     if args.redis:
         env["PALISADE_REDIS_URL"] = args.redis
     bare_port, palisade_port = free_port(), free_port()
@@ -91,13 +91,7 @@ def main() -> int:
         ),
         server(palisade_cmd, env, palisade_url + "/healthz", work / "palisade.log"),
     ):
-        request = urllib.request.Request(  # noqa: S310  # loopback
-            palisade_url + "/admin/v1/sites",
-            data=json.dumps({"hostnames": ["bench.example"]}).encode(),
-            headers={"Authorization": f"Bearer {admin_token}", "Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(request) as response:  # noqa: S310
-            site = json.loads(response.read())
+        site = create_site(palisade_url, hostnames=["bench.example"])
         # Mint tokens offline with the server's own (dev) keys: far faster than solving PoW.
         # A fresh file per round: wrk restarts its Lua state, and a replayed token would
         # measure the cheaper "already seen" path.

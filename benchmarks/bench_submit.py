@@ -24,7 +24,15 @@ from pathlib import Path
 import numpy as np
 import redis
 
-from benchmarks._harness import REPO, bare_server_command, free_port, run_wrk, server
+from benchmarks._harness import (
+    REPO,
+    bare_server_command,
+    create_site,
+    free_port,
+    palisade_env,
+    run_wrk,
+    server,
+)
 from edge_api.keys import load_keyring
 from edge_api.pow import ChallengeIssuer, solve
 from edge_api.settings import Settings
@@ -92,17 +100,13 @@ def main() -> int:
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="palisade-bench-submit-"))
-    admin_token = "bench-admin-token-0123456789"
-    env = {
-        "PALISADE_ENV": "dev",
-        "PALISADE_DATA_DIR": str(work),
-        "PALISADE_ADMIN_TOKEN": admin_token,
-        "PALISADE_LOG_LEVEL": "warning",
-        "PALISADE_REDIS_URL": args.redis,
+    env = palisade_env(
+        work,
+        PALISADE_REDIS_URL=args.redis,
         # One load generator on 127.0.0.1: keep the limits (they still run) out of the way.
-        "PALISADE_LIMITS": "ip=1000000/1000000,subnet=1000000/1000000,site_ip=1000000/1000000,"
+        PALISADE_LIMITS="ip=1000000/1000000,subnet=1000000/1000000,site_ip=1000000/1000000,"
         "site=1000000/1000000",
-    }
+    )
     bare_port, palisade_port = free_port(), free_port()
     bare_url, palisade_url = f"http://127.0.0.1:{bare_port}", f"http://127.0.0.1:{palisade_port}"
     palisade_cmd = [sys.executable, "-m", "edge_api", "serve", "--port", str(palisade_port)]
@@ -112,13 +116,7 @@ def main() -> int:
         server(bare_server_command(bare_port), {}, bare_url + "/bare", work / "bare.log"),
         server(palisade_cmd, env, palisade_url + "/healthz", work / "palisade.log"),
     ):
-        request = urllib.request.Request(  # noqa: S310  # loopback
-            palisade_url + "/admin/v1/sites",
-            data=json.dumps({"hostnames": ["bench.example"], "score_threshold": 0.0}).encode(),
-            headers={"Authorization": f"Bearer {admin_token}", "Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(request) as response:  # noqa: S310
-            site = json.loads(response.read())
+        site = create_site(palisade_url, hostnames=["bench.example"], score_threshold=0.0)
         issuer = ChallengeIssuer(load_keyring(Settings(data_dir=work)), lifetime=3600)
         scripts = []
         sample_body = ""

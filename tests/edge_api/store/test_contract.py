@@ -2,32 +2,12 @@
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import AsyncIterator
-
 import pytest
 
 from edge_api.store import MemoryStore, RedisStore, Store
 from tests.conftest import FakeClock
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture(params=["memory", "redis", "cluster"])
-async def store(request: pytest.FixtureRequest, clock: FakeClock) -> AsyncIterator[Store]:
-    if request.param == "memory":
-        yield MemoryStore(clock=clock)
-        return
-    fixture = "redis_url" if request.param == "redis" else "redis_cluster_url"
-    redis_url: str = request.getfixturevalue(fixture)
-    redis_store = RedisStore(redis_url, prefix=f"contract:{secrets.token_hex(6)}:")
-    yield redis_store
-    await redis_store.close()
 
 
 async def test_claim_is_single_use_and_remembers_the_claimant(store: Store) -> None:

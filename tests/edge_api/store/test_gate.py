@@ -4,7 +4,6 @@ the memory store and from gate.lua in a real Redis, on a controlled clock."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import AsyncIterator
 
 import pytest
 import redis.asyncio as aioredis
@@ -12,32 +11,13 @@ import redis.asyncio as aioredis
 from edge_api.store import (
     GateRequest,
     LimitSpec,
-    MemoryStore,
     RedisStore,
     ReputationDeltas,
     Store,
 )
-from tests.conftest import FakeClock
 
 pytestmark = pytest.mark.anyio
 NOW = 1_800_000_000.0
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture(params=["memory", "redis", "cluster"])
-async def store(request: pytest.FixtureRequest, clock: FakeClock) -> AsyncIterator[Store]:
-    if request.param == "memory":
-        yield MemoryStore(clock=clock)
-        return
-    fixture = "redis_url" if request.param == "redis" else "redis_cluster_url"
-    redis_url: str = request.getfixturevalue(fixture)
-    redis_store = RedisStore(redis_url, prefix=f"gate:{secrets.token_hex(6)}:")
-    yield redis_store
-    await redis_store.close()
 
 
 def limit(rate: float, burst: int, name: str = "ip", key: str = "lim:ip:{n:a}:1") -> LimitSpec:
