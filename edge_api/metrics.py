@@ -44,6 +44,7 @@ __all__ = [
     "metrics_endpoint",
     "observe_inference",
     "observe_redis",
+    "observe_store_batch",
     "set_breaker_state",
     "worker_exit",
 ]
@@ -92,6 +93,11 @@ REDIS_SECONDS = Histogram(
     "Redis round trip latency by operation",
     ["operation"],
     buckets=(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25),
+)
+REDIS_BATCH_COMMANDS = Histogram(
+    "palisade_redis_batch_commands",
+    "Commands per auto-pipelined store round trip",
+    buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256),
 )
 REDIS_ERRORS = Counter(
     "palisade_redis_errors_total",
@@ -170,6 +176,14 @@ def observe_redis(operation: str, seconds: float, *, ok: bool) -> None:
     REDIS_SECONDS.labels(operation).observe(seconds)
     if not ok:
         REDIS_ERRORS.labels(operation).inc()
+
+
+def observe_store_batch(commands: int, seconds: float, ok: bool) -> None:
+    """``RedisStore(on_batch=...)``: one auto-pipelined round trip of the store."""
+    REDIS_SECONDS.labels("store").observe(seconds)
+    REDIS_BATCH_COMMANDS.observe(commands)
+    if not ok:
+        REDIS_ERRORS.labels("store").inc()
 
 
 def set_breaker_state(state: Literal["closed", "half_open", "open"]) -> None:
