@@ -77,8 +77,12 @@ export interface Installed {
   widgetFor(sitekey: string): Widget;
 }
 
-export function createPalisade(opts: CoreOptions & { compat?: Compat }): Installed {
-  const compat = opts.compat ?? "none";
+export type PalisadeOptions = Pick<CoreOptions, "server" | "win"> &
+  Partial<Omit<CoreOptions, "server" | "win">> & { compat?: Compat };
+
+export function createPalisade(options: PalisadeOptions): Installed {
+  const compat = options.compat ?? "none";
+  const opts: CoreOptions = { worker: "blob", nonce: null, language: null, ...options };
   const core = new Core(opts);
   const doc = opts.win.document;
   const widgets = new Map<string, Widget>();

@@ -1,7 +1,7 @@
 // ESM entry for bundlers. Importing it touches no browser global (SSR safe): call
 // `createPalisade({server, win: window, ...})` in the browser to get the API.
 export { createPalisade, hcaptchaShim, recaptchaShim, turnstileShim, VERSION } from "./api";
-export type { Compat, Installed, PalisadeApi, WidgetRef } from "./api";
+export type { Compat, Installed, PalisadeApi, PalisadeOptions, WidgetRef } from "./api";
 export type { RenderParams } from "./widget";
 export { detectors, diagnose } from "./detectors/index";
 export type { Detector, Diagnosis } from "./detectors/index";

@@ -209,3 +209,17 @@ describe("escalation", () => {
     expect((calls[2]!.body.solution as number[]).length).toBe(2);
   });
 });
+
+describe("options", () => {
+  it("language, tab index and theme reach the view", async () => {
+    form('<div id="w" data-tabindex="3"></div>');
+    const p = createPalisade({ server: "https://palisade.test", win: window, worker: "off", language: "de" });
+    const id = p.api.render("w", { sitekey: "sk", theme: "light", execution: "execute" });
+    const host = p.find(id)!.view!.host;
+    const box = host.shadowRoot!.querySelector('[role="checkbox"]') as HTMLElement;
+    expect(host.shadowRoot!.querySelector(".l")!.textContent).toBe("Ich bin ein Mensch");
+    expect(box.tabIndex).toBe(3);
+    expect(host.getAttribute("data-theme")).toBe("light");
+    expect(host.getAttribute("data-size")).toBe("normal");
+  });
+});
