@@ -46,7 +46,9 @@ def write_card(
         "",
         f"Bots: families {', '.join(facts['families'])} (see `scoring/botgen`), built on "
         "the same users' start and click positions, captured like the human recordings "
-        "and passed through the same browser-like recorder (`scoring/recorder.py`).",
+        "and passed through the same browser-like recorder (`scoring/recorder.py`). Half "
+        "of the bots (in every set, test included) copy a real person's click timing and "
+        "half get Gaussian position jitter.",
         "",
         "Pieces per set: "
         + "; ".join(
