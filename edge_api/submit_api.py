@@ -64,7 +64,8 @@ async def submit_endpoint(request: Request) -> Response:
         if claims is not None:  # signed by us: the sitekey is attributable
             await _record_failed_pow(services, claims, client, now)
             emit(services, "submit", claims.sk, "refused", client, reasons=(reason,))
-        return json_struct(RefusedOut([reason]), 403, {})
+        # Readable by the page: a refusal reveals nothing a forger does not know.
+        return json_struct(RefusedOut([reason]), 403, allow_origin_headers(request))
     check_origin(request, claims.h)
     cors = allow_origin_headers(request)
 
