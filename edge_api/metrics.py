@@ -200,15 +200,23 @@ def worker_exit() -> None:
 _REQUEST_ID_RE = re.compile(rb"^[A-Za-z0-9._-]{8,64}$")
 
 
+class _StderrLines(logging.Handler):
+    """The message alone, one per line, on whatever ``sys.stderr`` is at the time."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stderr.write(record.getMessage() + "\n")
+        except Exception:
+            self.handleError(record)
+
+
 def _access_logger() -> logging.Logger | None:
     """``palisade.access``: one JSON object per line on stderr, unless turned off."""
     if os.environ.get("PALISADE_ACCESS_LOG", "on").lower() in ("off", "0", "false", "no"):
         return None
     logger = logging.getLogger("palisade.access")
     if not logger.handlers:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        logger.addHandler(handler)
+        logger.addHandler(_StderrLines())
         logger.setLevel(logging.INFO)
         logger.propagate = False
     return logger
