@@ -203,8 +203,8 @@ def _kinematics(
     mean = path / k
     out[8] = mean / GRID_MS
     out[9] = smax / GRID_MS
-    d = step - mean
-    out[10] = math.sqrt(float(np.dot(d, d)) / k) / mean
+    # Variances as E[x^2] - E[x]^2: one dot product instead of a subtraction and a dot.
+    out[10] = math.sqrt(max(float(np.dot(step, step)) / k - mean * mean, 0.0)) / mean
     out[11] = imax / (k - 1)
     out[12] = float(_sum(step[:3])) / 3.0 / smax
     moving = step > STILL_SPEED * GRID_MS
@@ -216,8 +216,8 @@ def _kinematics(
     amean = float(_sum(aabs)) / (k - 1)
     out[14] = amean / smax
     if amean > 0.0:
-        da = aabs - amean
-        out[15] = math.sqrt(float(np.dot(da, da)) / (k - 1)) / amean
+        var_a = float(np.dot(aabs, aabs)) / (k - 1) - amean * amean
+        out[15] = math.sqrt(max(var_a, 0.0)) / amean
         out[16] = float(_sum(np.abs(acc[1:] - acc[:-1]))) / (k - 2) / amean
     else:
         out[15] = out[16] = 0.0
@@ -229,16 +229,16 @@ def _kinematics(
         tabs = float(_sum(aturn))
         tsum = float(_sum(turn))
         out[17] = tabs / path
-        dt_ = turn - tsum / turn.size
-        out[18] = math.sqrt(float(np.dot(dt_, dt_)) / turn.size)
+        tmean = tsum / turn.size
+        out[18] = math.sqrt(max(float(np.dot(turn, turn)) / turn.size - tmean * tmean, 0.0))
         out[19] = abs(tsum) / tabs if tabs > 0.0 else 1.0
         out[20] = np.count_nonzero(aturn < 0.01) / turn.size
         out[21] = np.count_nonzero(np.abs(vm[1:] - vm[:-1]) < 0.002 * smax) / (nm - 1)
         # Speed-curvature power law: hands slow down in bends (speed ~ curvature^-1/3).
         bent = aturn > 0.02
         if np.count_nonzero(bent) > 4:
-            lc = np.log(aturn[bent] / vm[1:][bent])
             ls = np.log(vm[1:][bent])
+            lc = np.log(aturn[bent]) - ls
             lc -= float(_sum(lc)) / lc.size
             var = float(np.dot(lc, lc))
             out[25] = float(np.dot(lc, ls)) / var if var > 0.0 else 0.0
@@ -247,6 +247,7 @@ def _kinematics(
         out[19] = 1.0
     out[22] = 1.0 - nm / k
     rising = acc > 0.0
-    peaks = rising[:-1] & ~rising[1:] & (step[1:-1] > 0.2 * smax)
+    # A speed peak: rising into the step, not rising out of it (True > False).
+    peaks = (rising[:-1] > rising[1:]) & (step[1:-1] > 0.2 * smax)
     out[23] = float(np.count_nonzero(peaks))
     out[24] = float(_sum(np.abs(dz[1:] - dz[:-1]))) / (k - 1) / mean
