@@ -91,7 +91,9 @@ class RedisBackend:
         for key in counter_keys:
             pipe.hgetall(p + key)
         if unique_keys:
-            pipe.pfcount(*[p + key for key in unique_keys])
+            # (execute_command: redis-py's cluster pipeline blocks pfcount() by name, though
+            # these keys share the site's hash tag, so one node answers.)
+            pipe.execute_command("PFCOUNT", *[p + key for key in unique_keys])
         replies = await self._run(pipe, "analytics_read")
         hashes = [
             {name.decode(): int(value) for name, value in reply.items()}

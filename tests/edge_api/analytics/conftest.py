@@ -80,7 +80,18 @@ def _tee(seen: list[DecisionEvent], emit: Callable[[DecisionEvent], None]) -> An
     return tee
 
 
-@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])
+URL_FIXTURES = {"memory": None, "redis": "redis_url", "cluster": "redis_cluster_url"}
+
+
+@pytest.fixture(
+    params=[
+        "memory",
+        pytest.param("redis", marks=pytest.mark.redis),
+        pytest.param("cluster", marks=pytest.mark.redis),
+    ]
+)
 def lab(request: pytest.FixtureRequest, tmp_path: Path, clock: FakeClock) -> Iterator[Lab]:
-    redis_url = request.getfixturevalue("redis_url") if request.param == "redis" else None
+    """The app over the embedded store, a real Redis and a real Redis Cluster."""
+    fixture = URL_FIXTURES[request.param]
+    redis_url = None if fixture is None else str(request.getfixturevalue(fixture))
     yield from open_lab(tmp_path, clock, redis_url)
