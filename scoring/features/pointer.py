@@ -16,22 +16,22 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import chain
 from operator import itemgetter
 
 import msgspec
 import numpy as np
 
+from scoring.features import _kernel
 from scoring.features._grid import GRID_MS, Array, CArray, resample
+from scoring.features._kernel import BACK_SPEED, RISE_EPS, STILL_SPEED
 
-__all__ = ["NAMES", "WINDOW_MS", "extract", "extract_array"]
+__all__ = ["NAMES", "WINDOW_MS", "extract", "extract_array", "extract_with"]
+
+Kernel = Callable[[Array, Array, Array, Array], bool]
 
 WINDOW_MS = 6000.0
-# Below this speed (px/ms) a grid step counts as standing still.
-STILL_SPEED = 0.02
-# Backwards along the start->end line faster than this (px/ms) is a correction.
-BACK_SPEED = 0.05
 
 NAMES: tuple[str, ...] = (
     "pointer.missing",
@@ -121,7 +121,11 @@ def _columns(events: Sequence[Event]) -> tuple[Array, Array, Array]:
                 rows["y"].astype(np.float64),
             )
     flat = np.fromiter(chain.from_iterable(events), np.float64, count=4 * m).reshape(m, 4)
-    return flat[:, 0], flat[:, 1], flat[:, 2]
+    return (
+        np.ascontiguousarray(flat[:, 0]),
+        np.ascontiguousarray(flat[:, 1]),
+        np.ascontiguousarray(flat[:, 2]),
+    )
 
 
 def extract_array(ev: Array) -> Array:
@@ -131,6 +135,11 @@ def extract_array(ev: Array) -> Array:
 
 def extract(events: Sequence[Event] | None) -> Array:
     """Feature vector (``NAMES`` order) of a pointer section; NaN where undefined."""
+    return extract_with(events, _kernel.kinematics)
+
+
+def extract_with(events: Sequence[Event] | None, kernel: Kernel | None) -> Array:
+    """:func:`extract` with the compiled kernel, or with numpy when ``kernel`` is None."""
     if not events:
         return _missing()
     n = len(events)
@@ -167,6 +176,10 @@ def extract(events: Sequence[Event] | None) -> Array:
     if m < 2 or events[end - 1][0] - events[start][0] < 2 * GRID_MS:
         return out
     t, x, y = _columns(events[start:end])
+    if kernel is not None:
+        if not kernel(t, x, y, out):
+            out[_DURATION] = math.log1p(events[end - 1][0] - events[start][0])
+        return out
     tg, zg = resample(t, x + 1j * y)
     dz = zg[1:] - zg[:-1]
     step = np.abs(dz)
@@ -203,8 +216,8 @@ def _kinematics(
     mean = path / k
     out[8] = mean / GRID_MS
     out[9] = smax / GRID_MS
-    # Variances as E[x^2] - E[x]^2: one dot product instead of a subtraction and a dot.
-    out[10] = math.sqrt(max(float(np.dot(step, step)) / k - mean * mean, 0.0)) / mean
+    d = step - mean
+    out[10] = math.sqrt(float(np.dot(d, d)) / k) / mean
     out[11] = imax / (k - 1)
     out[12] = float(_sum(step[:3])) / 3.0 / smax
     moving = step > STILL_SPEED * GRID_MS
@@ -216,8 +229,8 @@ def _kinematics(
     amean = float(_sum(aabs)) / (k - 1)
     out[14] = amean / smax
     if amean > 0.0:
-        var_a = float(np.dot(aabs, aabs)) / (k - 1) - amean * amean
-        out[15] = math.sqrt(max(var_a, 0.0)) / amean
+        da = aabs - amean
+        out[15] = math.sqrt(float(np.dot(da, da)) / (k - 1)) / amean
         out[16] = float(_sum(np.abs(acc[1:] - acc[:-1]))) / (k - 2) / amean
     else:
         out[15] = out[16] = 0.0
@@ -229,8 +242,8 @@ def _kinematics(
         tabs = float(_sum(aturn))
         tsum = float(_sum(turn))
         out[17] = tabs / path
-        tmean = tsum / turn.size
-        out[18] = math.sqrt(max(float(np.dot(turn, turn)) / turn.size - tmean * tmean, 0.0))
+        dt_ = turn - tsum / turn.size
+        out[18] = math.sqrt(float(np.dot(dt_, dt_)) / turn.size)
         out[19] = abs(tsum) / tabs if tabs > 0.0 else 1.0
         out[20] = np.count_nonzero(aturn < 0.01) / turn.size
         out[21] = np.count_nonzero(np.abs(vm[1:] - vm[:-1]) < 0.002 * smax) / (nm - 1)
@@ -246,7 +259,8 @@ def _kinematics(
         out[17] = out[18] = out[20] = out[21] = 0.0
         out[19] = 1.0
     out[22] = 1.0 - nm / k
-    rising = acc > 0.0
+    # Not > 0: constant-speed stretches differ from 0 only by rounding noise.
+    rising = acc > RISE_EPS
     # A speed peak: rising into the step, not rising out of it (True > False).
     peaks = (rising[:-1] > rising[1:]) & (step[1:-1] > 0.2 * smax)
     out[23] = float(np.count_nonzero(peaks))

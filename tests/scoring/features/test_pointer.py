@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from scoring.features import pointer
+from scoring.features import _kernel, pointer
 from scoring.features._grid import GRID_MS
 from tests.scoring.conftest import line_events
 
@@ -15,7 +15,10 @@ F = {n: i for i, n in enumerate(pointer.NAMES)}
 
 
 def feat(events: list[list[float]]) -> dict[str, float]:
-    v = pointer.extract([(e[0], e[1], e[2], int(e[3])) for e in events])
+    ev = [(e[0], e[1], e[2], int(e[3])) for e in events]
+    v = pointer.extract_with(ev, None)
+    # Both implementations must give the hand-computed answers.
+    np.testing.assert_allclose(pointer.extract(ev), v, rtol=1e-9, atol=1e-12)
     return {n: float(v[i]) for n, i in F.items()}
 
 
@@ -119,6 +122,28 @@ def test_random_input_never_crashes(seed: int) -> None:
 
 def test_grid_is_what_the_docs_say() -> None:
     assert GRID_MS == 20.0
+
+
+@pytest.mark.skipif(not _kernel.AVAILABLE, reason="numba not installed (the fast extra)")
+@pytest.mark.parametrize("seed", range(60))
+def test_compiled_kernel_matches_numpy(seed: int) -> None:
+    rng = np.random.default_rng(100 + seed)
+    n = int(rng.integers(3, 400))
+    t = np.cumsum(rng.choice([0.0, 4.0, 8.0, 16.0, 16.0, 50.0, 200.0], n))
+    if seed % 3 == 0:  # constant speed: ties everywhere, rounding must not matter
+        t = np.arange(n) * 16.0
+        x = 100.0 + np.arange(n) * 7.3
+        y = 50.0 + np.arange(n) * 2.1
+    else:
+        x = np.cumsum(rng.normal(0.0, rng.uniform(0.5, 8.0), n))
+        y = np.cumsum(rng.normal(0.0, 3.0, n))
+    ev = [(float(t[i]), round(float(x[i]), 1), round(float(y[i]), 1), 0) for i in range(n)]
+    if rng.random() < 0.7:
+        end = ev[-1]
+        ev += [(end[0] + 100.0, end[1], end[2], 1), (end[0] + 180.0, end[1], end[2], 2)]
+    fast = pointer.extract_with(ev, _kernel.kinematics)
+    slow = pointer.extract_with(ev, None)
+    np.testing.assert_allclose(fast, slow, rtol=1e-9, atol=1e-12)
 
 
 def test_packed_and_plain_conversions_agree() -> None:
