@@ -13,6 +13,9 @@ from edge_api.store._gate import GateRequest, GateResult, decay
 
 __all__ = ["MemoryStore"]
 
+# Past this many limit buckets, drained ones are dropped (bounded memory).
+MAX_TATS = 100_000
+
 
 class MemoryStore:
     """In-memory :class:`~edge_api.store.Store` with TTLs driven by an injectable clock."""
@@ -20,6 +23,8 @@ class MemoryStore:
     def __init__(self, *, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
         self._values: dict[str, bytes | int] = {}
+        # GCRA arrival times, apart from the byte values: no encoding per request.
+        self._tats: dict[str, tuple[float, float]] = {}
         self._expiry: dict[str, float] = {}
         # (deadline, key) heap so expired keys are purged without scanning.
         self._deadlines: list[tuple[float, str]] = []
@@ -98,8 +103,8 @@ class MemoryStore:
         for limit in request.limits:
             interval = 1 / limit.rate
             tolerance = limit.burst * interval
-            stored = self._values.get(limit.key)
-            tat = max(float(stored) if stored is not None else now, now)
+            stored = self._tats.get(limit.key)
+            tat = now if stored is None or stored[0] <= now else max(stored[1], now)
             new_tat = tat + interval
             usage.append((tat - now) / tolerance)
             allow_at = new_tat - tolerance
@@ -112,7 +117,10 @@ class MemoryStore:
             status = "limited"
         else:
             for limit, new_tat in zip(request.limits, new_tats, strict=True):
-                self._put(limit.key, str(new_tat).encode(), new_tat - now + 1)
+                # (expires, tat): a drained bucket is as good as a missing one.
+                self._tats[limit.key] = (new_tat + 1, new_tat)
+            if len(self._tats) > MAX_TATS:
+                self._tats = {k: v for k, v in self._tats.items() if v[0] > now}
             if request.claim_key is not None:
                 previous = self._values.get(request.claim_key)
                 if previous is not None:
@@ -120,11 +128,14 @@ class MemoryStore:
                     claimed_by = previous if isinstance(previous, bytes) else b""
                 else:
                     self._put(request.claim_key, request.claim_value, request.claim_ttl)
-        delta = {
-            "allowed": request.deltas.ok,
-            "limited": request.deltas.limited,
-            "replay": request.deltas.replay,
-        }[status]
+        deltas = request.deltas
+        delta = (
+            deltas.ok
+            if status == "allowed"
+            else deltas.limited
+            if status == "limited"
+            else deltas.replay
+        )
         reputation = []
         for key in request.reputation_keys:
             stored_rep = self._reputation.get(key)
@@ -167,3 +178,4 @@ class MemoryStore:
         self._indexes.clear()
         self._reputation.clear()
         self._reputation_expiry.clear()
+        self._tats.clear()
