@@ -32,6 +32,10 @@ fi
 if [ -f sdk_js/package.json ]; then
   (cd sdk_js && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build)
 fi
+if [ $want_test = 1 ] && [ ! -d scoring/botgen/node_modules/ghost-cursor ]; then
+  # Real bot tooling for the scoring tests (training only; not shipped).
+  npm install --no-save --no-audit --no-fund --loglevel=error --prefix scoring/botgen ghost-cursor@1.4.2
+fi
 if [ -f sdk_js/dashboard/package.json ]; then
   (cd sdk_js/dashboard && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build)
 fi
