@@ -26,7 +26,7 @@ PY=${PYTHON:-python3}
 if [ $want_test = 1 ]; then
   .venv/bin/python -m pip install -q -e '.[dev]'
 else
-  .venv/bin/python -m pip install -q -e .
+  .venv/bin/python -m pip install -q -e '.[fast]'
 fi
 
 if [ -f sdk_js/package.json ]; then
