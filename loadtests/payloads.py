@@ -1,0 +1,63 @@
+"""Request bodies and client addresses for the load-test users.
+
+Human signals are recorded pointer paths from ``../shared/data/mouse-human`` turned into
+what a browser reports (as ``benchmarks/bench_submit.py`` does), so every submit runs
+the real scorer on realistic input. Bots send what a cheap headless script sends.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+
+from scoring.humans import load_user_pieces
+from scoring.recorder import to_browser
+
+REPO = Path(__file__).resolve().parent.parent
+HUMANS = REPO.parent / "shared" / "data" / "mouse-human"
+HOSTNAME = "loadtest.example"
+ORIGIN = f"https://{HOSTNAME}"
+BROWSER_UA = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Safari/537.36"
+)
+BOT_UA = "python-requests/2.32.3"
+# Abusive clients come from three documentation subnets (RFC 5737), four hosts each:
+# few enough that the per-IP and per-subnet limits must bite.
+ABUSIVE_IPS = tuple(
+    f"{net}.{host}" for net in ("192.0.2", "198.51.100", "203.0.113") for host in (7, 8, 9, 10)
+)
+
+Signals = dict[str, object]
+
+
+def human_signals(
+    count: int, users: tuple[str, ...] = ("user21", "user7", "user9")
+) -> list[Signals]:
+    """``count`` signal payloads (pointer paths of a few recorded users, browser env)."""
+    rng = np.random.default_rng(7)
+    env = {"webdriver": False, "user_agent": BROWSER_UA, "languages": ["en-US", "en"]}
+    per_user = max(1, count // len(users))
+    found: list[Signals] = []
+    for user in users:
+        # Two sessions per user: reading every session costs seconds at start.
+        for piece in load_user_pieces(HUMANS, user, rng, max_pieces=per_user, max_sessions=2):
+            events = to_browser(piece.events, rng).tolist()
+            found.append(
+                {"v": 1, "pointer": [[t, x, y, int(k)] for t, x, y, k in events], "env": env}
+            )
+    if not found:
+        raise RuntimeError(f"no human recordings under {HUMANS}")
+    return found
+
+
+def bot_signals() -> Signals:
+    """An automation framework that does not hide itself: no pointer, webdriver set."""
+    return {"v": 1, "env": {"webdriver": True, "user_agent": BOT_UA, "languages": []}}
+
+
+def visitor_ip(rng: random.Random) -> str:
+    """A fresh visitor from anywhere in 10.0.0.0/8: humans rarely share a /24."""
+    return f"10.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
