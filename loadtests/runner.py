@@ -157,6 +157,16 @@ class Series:
         return growth <= allowed, text
 
 
+def _role(process: psutil.Process, root: psutil.Process | None) -> str:
+    if process == root:
+        return "server"
+    try:
+        command = " ".join(process.cmdline())
+    except psutil.Error:
+        return "child"
+    return "resource-tracker" if "resource_tracker" in command else "worker"
+
+
 class MemorySampler:
     """RSS of the server and its workers, and Redis ``used_memory``, every 10 s."""
 
@@ -181,7 +191,7 @@ class MemorySampler:
                 rss = process.memory_info().rss
             except psutil.NoSuchProcess:
                 continue
-            name = f"rss pid {process.pid}"
+            name = f"rss {_role(process, self._root)} pid {process.pid}"
             self.series.setdefault(name, Series(name)).samples.append((elapsed, rss))
         if self._redis is not None:
             used = int(self._redis.info("memory")["used_memory"])
@@ -210,6 +220,8 @@ class EndpointFigures:
 class Report:
     seconds: float
     users: int
+    peak_users: dict[str, int]
+    user_timeline: list[tuple[float, int]]
     endpoints: list[EndpointFigures]
     outcomes: dict[str, int]
     unexpected_failures: int
@@ -244,7 +256,7 @@ def _figures(env: Environment, elapsed: float) -> list[EndpointFigures]:
 
 def run_locust(
     url: str, *, users: int, seconds: float, surge: bool, sampler: MemorySampler | None
-) -> tuple[Environment, float]:
+) -> tuple[Environment, float, dict[str, int], list[tuple[float, int]]]:
     # A tenth of the users are abusive, a tenth are backends, the rest visitors.
     scenarios.AbusiveClient.fixed_count = max(1, users // 10)
     scenarios.CustomerBackend.fixed_count = max(1, users // 10)
@@ -265,16 +277,22 @@ def run_locust(
     runner.start_shape()
     # The shape ends the run; the deadline only guards against a runner that hangs.
     deadline = started + seconds + 30
+    peak: dict[str, int] = {}
+    timeline: list[tuple[float, int]] = []  # (seconds, users) at each change: the surge
     while runner.state not in (locust.runners.STATE_STOPPED, locust.runners.STATE_CLEANUP):
         if time.monotonic() > deadline:
             break
+        for name, count in runner.user_classes_count.items():
+            peak[name] = max(peak.get(name, 0), count)
+        if not timeline or timeline[-1][1] != runner.user_count:
+            timeline.append((round(time.monotonic() - started, 1), runner.user_count))
         gevent.sleep(0.5)
     elapsed = time.monotonic() - started
     runner.quit()
     if sampling is not None:
         sampling.kill()
         sampler.sample()  # type: ignore[union-attr]  # the final state
-    return env, elapsed
+    return env, elapsed, peak, timeline
 
 
 def run(
@@ -303,13 +321,15 @@ def run(
             if soak:
                 pid = target.process.pid if target.process else None
                 sampler = MemorySampler(pid, redis_url)
-            env, elapsed = run_locust(
+            env, elapsed, peak, timeline = run_locust(
                 target.url, users=users, seconds=seconds, surge=not soak, sampler=sampler
             )
     outcomes = dict(sorted(scenarios.OUTCOMES.items()))
     report = Report(
         seconds=elapsed,
         users=users,
+        peak_users=peak,
+        user_timeline=timeline,
         endpoints=_figures(env, elapsed),
         outcomes=outcomes,
         unexpected_failures=env.stats.total.num_failures,
@@ -337,7 +357,10 @@ def _given(target: Target) -> Iterator[Target]:
 
 
 def print_report(report: Report) -> None:
-    print(f"\n{report.users} users, {report.seconds:.0f} s")
+    peak = ", ".join(f"{name} {count}" for name, count in report.peak_users.items())
+    print(f"\n{report.seconds:.0f} s, peak users: {peak}")
+    steps = " -> ".join(f"{users} at {at:.0f} s" for at, users in report.user_timeline)
+    print(f"users: {steps}")
     print(
         f"{'endpoint':<28}{'requests':>9}{'fails':>7}{'req/s':>9}"
         f"{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}"

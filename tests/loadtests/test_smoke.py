@@ -56,6 +56,13 @@ def test_smoke_mix(tmp_path: Path) -> None:
         assert endpoints[name]["requests"] > 0
         assert endpoints[name]["failures"] == 0
         assert endpoints[name]["p50_ms"] <= endpoints[name]["p99_ms"]
+    # The surge: all 10 users at once in the middle third, fewer before and after.
+    counts = [users for _, users in report["user_timeline"]]
+    peak_at = counts.index(10)
+    assert 0 < max(counts[:peak_at]) < 10
+    assert min(counts[peak_at:]) < 10
+    assert report["peak_users"]["AbusiveClient"] == 1
+    assert report["peak_users"]["CustomerBackend"] == 1
     # The printed table is there for people.
     assert "p99 ms" in completed.stdout
     assert "unexpected failures: 0 -> OK" in completed.stdout
