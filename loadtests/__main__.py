@@ -29,7 +29,11 @@ def main(argv: list[str] | None = None) -> int:
         default=os.environ.get("PALISADE_ADMIN_TOKEN"),
         help="admin token of --host, to create the load-test site",
     )
-    run.add_argument("--redis", help="Redis URL for the server this starts (else embedded)")
+    run.add_argument(
+        "--redis",
+        help="Redis URL for the server this starts, or 'private' to start a redis-server "
+        "of its own (default: the embedded store)",
+    )
     run.add_argument("--workers", type=int, default=1, help="server workers (with --redis)")
     run.add_argument("--soak", action="store_true", help="steady load; sample memory every 10 s")
     run.add_argument("--json", type=Path, help="also write the report as JSON here")

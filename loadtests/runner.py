@@ -7,9 +7,11 @@ and ``redis`` load ``ssl``).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
@@ -129,6 +131,34 @@ def create_site(target: Target) -> tuple[str, str]:
         raise RuntimeError(f"creating the site failed: {response.status_code} {response.text}")
     site = response.json()
     return str(site["sitekey"]), str(site["secret"])
+
+
+@contextmanager
+def private_redis(work: Path) -> Iterator[str]:
+    """A redis-server of this run's own, so ``used_memory`` is this run's alone."""
+    server = shutil.which("redis-server")
+    if server is None:
+        raise SystemExit("--redis private needs redis-server (apt-get install redis-server)")
+    port = free_port()
+    command = [server, "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
+    command += ["--appendonly", "no", "--dir", str(work)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    try:
+        client = redis.Redis.from_url(url)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 @dataclass
@@ -307,7 +337,10 @@ def run(
 ) -> Report:
     locust.stats.PERCENTILES_TO_REPORT = [0.5, 0.95, 0.99]
     signals = human_signals(90)
-    with tempfile.TemporaryDirectory(prefix="palisade-loadtest-") as tmp:
+    with contextlib.ExitStack() as stack:
+        tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="palisade-loadtest-"))
+        if redis_url == "private":
+            redis_url = stack.enter_context(private_redis(Path(tmp)))
         if host is None:
             context = own_server(redis_url, workers, Path(tmp))
         else:
