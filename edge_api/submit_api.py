@@ -36,7 +36,7 @@ from edge_api.widget_wire import (
     json_struct,
     rate_limited,
 )
-from scoring import RequestContext
+from scoring import RequestContext, ScoreResult
 
 __all__ = ["ESCALATION_BITS", "MAX_ESCALATIONS", "submit_endpoint"]
 
@@ -130,7 +130,7 @@ async def submit_endpoint(request: Request) -> Response:
                 "rate_limited",
                 False,
                 cors,
-                result_model=result.model,
+                result=result,
                 final_score=score,
                 action=body.action,
             )
@@ -189,7 +189,7 @@ async def submit_endpoint(request: Request) -> Response:
             "low_score",
             site.mode != "invisible",
             cors,
-            result_model=result.model,
+            result=result,
             final_score=score,
             reasons=reasons,
             action=body.action,
@@ -207,7 +207,7 @@ def _escalate(
     interactive: bool,
     cors: dict[str, str],
     *,
-    result_model: str,
+    result: ScoreResult,
     final_score: float,
     reasons: tuple[str, ...] = (),
     action: str = "",
@@ -228,6 +228,7 @@ def _escalate(
         "escalated",
         client,
         reasons=(reason, *reasons),
+        score=result,
         final_score=final_score,
         mode=site.mode,
         action=action,

@@ -89,7 +89,8 @@ def test_exact_counts(lab: Lab) -> None:
     assert {"hostname_not_allowed": 3}.items() <= {r["reason"]: r["count"] for r in reasons}.items()
 
     models = lab.get(f"/v1/analytics/{sitekey}/models", secret, **window).json()["models"]
-    assert models == [{"model": "rules", "count": 4, "share": 1.0}]
+    # Every scored submit counts: 4 passed and 2 escalated (refusals here are unscored).
+    assert models == [{"model": "rules", "count": 6, "share": 1.0}]
 
     tops = lab.get(f"/v1/analytics/{sitekey}/subnets", secret, **window).json()
     services = lab.h.client.app.state.services  # type: ignore[attr-defined]
