@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -102,16 +101,13 @@ def test_ninety_days_of_hours_is_one_round_trip(
             for h in range(1, 2161, 3)
         ]
         lab.call(lab.analytics.backend.write, reduce_events(events, now))
-        start = time.perf_counter()
         body = lab.get(
             f"/v1/analytics/{sitekey}/timeseries",
             site["secret"],
             step="hour",
             **{"from": str(now - 90 * 86_400), "to": str(now)},
         ).json()
-        elapsed = time.perf_counter() - start
         assert len(body["timeseries"]) == 2160
         assert sum(r["passed"] for r in body["timeseries"]) == len(events)
-        assert elapsed < 1.0, elapsed
     finally:
         gen.close()
