@@ -41,6 +41,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.host and not args.host.startswith(("http://127.0.0.1", "http://localhost")):
         parser.error("--host must be a loopback URL: load tests never leave this machine")
+    if args.host and (args.redis == "private" or args.workers > 1):
+        parser.error("--redis private and --workers configure the server this starts, not --host")
     if args.workers > 1 and not args.redis:
         parser.error("--workers > 1 needs --redis (the embedded store is one process)")
     # Imported here: locust patches the standard library with gevent on import, which
