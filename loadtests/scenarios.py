@@ -148,7 +148,11 @@ class WidgetVisitor(FastHttpUser):
                 protocol = {"bad_signature", "expired", "already_used", "wrong_solution"}
                 if protocol & set(reasons):
                     r.failure(f"submit refused: {reasons}")
+                else:
+                    r.success()  # a 403 is a failure unless said otherwise
                 OUTCOMES["visitor.refused"] += 1
+                for reason in reasons:
+                    OUTCOMES[f"visitor.refused.{reason}"] += 1
                 return {}
             r.failure(f"submit: {r.status_code} {r.text[:200]}")
             OUTCOMES["visitor.submit_failed"] += 1
