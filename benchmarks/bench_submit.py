@@ -149,7 +149,7 @@ def main() -> int:
         bare_runs, submit_runs = [], []
         requests_done = 0.0
         before_stats = commandstats(client)
-        before_trips = metric(palisade_url, 'palisade_redis_seconds_count{operation="pipeline"}')
+        before_trips = metric(palisade_url, 'palisade_redis_seconds_count{operation="store"}')
         before_requests = metric(palisade_url, SUBMITS)
         for script in scripts:
             bare_runs.append(
@@ -162,8 +162,7 @@ def main() -> int:
             )
         after_stats = commandstats(client)
         trips = (
-            metric(palisade_url, 'palisade_redis_seconds_count{operation="pipeline"}')
-            - before_trips
+            metric(palisade_url, 'palisade_redis_seconds_count{operation="store"}') - before_trips
         )
         requests_done = metric(palisade_url, SUBMITS) - before_requests
         outcomes = metric(

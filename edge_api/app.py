@@ -27,7 +27,7 @@ from edge_api.metrics import (
     AccessMiddleware,
     TimedScorer,
     metrics_endpoint,
-    observe_redis,
+    observe_store_batch,
     set_breaker_state,
     worker_exit,
 )
@@ -103,7 +103,7 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         active_store = store or open_store(
             None if settings.redis_url is None else settings.redis_url.reveal(),
-            on_batch=lambda commands, seconds, ok: observe_redis("pipeline", seconds, ok=ok),
+            on_batch=observe_store_batch,
             on_breaker_state=set_breaker_state,
         )
         if not await active_store.ping():
