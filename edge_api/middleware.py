@@ -12,6 +12,7 @@ from edge_api._exceptions import PayloadTooLarge
 __all__ = ["DEFAULT_BODY_LIMIT", "BodyLimitMiddleware"]
 
 DEFAULT_BODY_LIMIT = 64 * 1024
+MAX_CACHED_PATHS = 256
 
 
 class BodyLimitMiddleware:
@@ -29,12 +30,16 @@ class BodyLimitMiddleware:
         # Longest prefix first so /v1/submit wins over /v1/.
         self.limits = sorted(limits, key=lambda item: -len(item[0]))
         self.default = default
+        self._by_path: dict[str, int] = {}
 
     def limit_for(self, path: str) -> int:
-        for prefix, limit in self.limits:
-            if path.startswith(prefix):
-                return limit
-        return self.default
+        cached = self._by_path.get(path)
+        if cached is not None:
+            return cached
+        limit = next((lim for prefix, lim in self.limits if path.startswith(prefix)), self.default)
+        if len(self._by_path) < MAX_CACHED_PATHS:  # bounded: paths come from clients
+            self._by_path[path] = limit
+        return limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
