@@ -41,14 +41,15 @@ def wait_ready(url: str, timeout: float = 30) -> None:
 
 
 @contextmanager
-def server(command: list[str], env: dict[str, str], ready_url: str, log: Path) -> Iterator[None]:
+def server(command: list[str], env: dict[str, str], ready_url: str, log: Path) -> Iterator[int]:
+    """A server process, ready; yields its pid. Terminated on exit."""
     with log.open("wb") as out:
         process = subprocess.Popen(
             command, env={**os.environ, **env}, cwd=REPO, stdout=out, stderr=subprocess.STDOUT
         )
     try:
         wait_ready(ready_url)
-        yield
+        yield process.pid
     finally:
         process.terminate()
         try:

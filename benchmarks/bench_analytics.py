@@ -24,44 +24,22 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-from benchmarks._harness import REPO, free_port, run_wrk, wait_ready
+from benchmarks._harness import ADMIN_TOKEN, create_site, free_port, run_wrk, server
 from edge_api.settings import DEFAULT_LIMITS
 
 CONNECTIONS = 32
-ADMIN_TOKEN = "bench-admin-token-0123456789"
 
 WRK_SCRIPT = """
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.body = '{"sitekey": "%s", "hostname": "bench.example"}'
 """
-
-
-@contextmanager
-def _server(command: list[str], env: dict[str, str], url: str, log: Path) -> Iterator[int]:
-    """The server process (uvicorn runs in it with one worker); yields its pid."""
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            command, env={**os.environ, **env}, cwd=REPO, stdout=out, stderr=subprocess.STDOUT
-        )
-    try:
-        wait_ready(url)
-        yield process.pid
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -100,13 +78,7 @@ def _micro() -> tuple[float, float, float]:
 
 
 def _site(url: str) -> str:
-    request = urllib.request.Request(  # noqa: S310  # loopback
-        url + "/admin/v1/sites",
-        data=json.dumps({"hostnames": ["bench.example"]}).encode(),
-        headers={"Authorization": f"Bearer {ADMIN_TOKEN}", "Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request) as response:  # noqa: S310
-        return str(json.loads(response.read())["sitekey"])
+    return str(create_site(url, hostnames=["bench.example"])["sitekey"])
 
 
 def _recorded(url: str, sitekey: str) -> int:
@@ -170,7 +142,7 @@ def main() -> int:
             # (measured: two servers alive together differ by several % in an A/A run).
             url, command, env = sides[name]
             log = work / f"{name}-{round_index}.log"
-            with _server(command, env, url + "/healthz", log) as pid:
+            with server(command, env, url + "/healthz", log) as pid:
                 sitekey = _site(url)
                 script = work / f"{name}-{round_index}.lua"
                 script.write_text(WRK_SCRIPT % sitekey)
