@@ -24,7 +24,7 @@ from edge_api.events import DecisionEvent
 from edge_api.guard import Client
 from edge_api.metrics import DECISIONS
 from edge_api.services import Services
-from edge_api.sites import Site, hash_secret
+from edge_api.sites import Site
 from edge_api.testkeys import TEST_SECRETS, TEST_TOKENS, TestSecret
 from edge_api.tokens import TokenClaims
 
@@ -181,7 +181,7 @@ async def _verify_for_site(
     try:
         verdict = await services.guard.at_siteverify(
             site,
-            hash_secret(data.secret),
+            site.secret_hash,  # by_secret matched it: no second hash
             claim_key=services.guard.token_claim_key(site.sitekey, claims.jti),
             claim_ttl=claims.exp - now,
             claim_value=marker,
