@@ -14,6 +14,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,6 +56,36 @@ def _redis_answers(port: int) -> bool:
         return False
 
 
+def launch_redis(port: int, workdir: Path | str, *options: str) -> subprocess.Popen[bytes]:
+    """A loopback redis-server that writes no RDB snapshots; ``options`` add to that."""
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.fail("redis-server is not installed (apt-get install redis-server)")
+    return subprocess.Popen(
+        [
+            server,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--dir",
+            str(workdir),
+            *options,
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def wait_for_redis(port: int, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while not _redis_answers(port):
+        if time.monotonic() > deadline:
+            pytest.fail(f"redis-server on port {port} did not start")
+        time.sleep(0.02)
+
+
 @pytest.fixture(scope="session")
 def redis_url() -> Iterator[str]:
     """A real Redis: PALISADE_TEST_REDIS_URL, else 127.0.0.1:6379, else one we start."""
@@ -65,33 +96,10 @@ def redis_url() -> Iterator[str]:
     if _redis_answers(6379):
         yield "redis://127.0.0.1:6379/15"
         return
-    server = shutil.which("redis-server")
-    if server is None:
-        pytest.fail("no Redis answers on 127.0.0.1:6379 and redis-server is not installed")
     port = free_port()
     workdir = tempfile.mkdtemp(prefix="palisade-redis-")
-    process = subprocess.Popen(
-        [
-            server,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            workdir,
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 10
-    while not _redis_answers(port):
-        if time.monotonic() > deadline:
-            process.kill()
-            pytest.fail("redis-server did not start")
-        time.sleep(0.05)
+    process = launch_redis(port, workdir, "--appendonly", "no")
+    wait_for_redis(port)
     yield f"redis://127.0.0.1:{port}/15"
     process.terminate()
     process.wait(timeout=10)
@@ -159,9 +167,13 @@ def wait_healthy(
     raise RuntimeError("server did not become ready")
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    data_dir = tmp_path_factory.mktemp("palisade-live")
+# Every browser test comes from 127.0.0.1: limits are tested elsewhere.
+RELAXED_LIVE_LIMITS = "ip=1000/10000,subnet=1000/10000,site_ip=1000/10000"
+
+
+@contextmanager
+def running_server(data_dir: Path, **env: str) -> Iterator[LiveServer]:
+    """A real ``palisade serve`` in dev mode on a free port, stopped on exit."""
     token = secrets.token_urlsafe(16)
     port = free_port()
     log = data_dir / "server.log"
@@ -170,8 +182,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             "PALISADE_ENV": "dev",
             "PALISADE_DATA_DIR": str(data_dir),
             "PALISADE_ADMIN_TOKEN": token,
-            # Every browser test comes from 127.0.0.1: limits are tested elsewhere.
-            "PALISADE_LIMITS": "ip=1000/10000,subnet=1000/10000,site_ip=1000/10000",
+            "PALISADE_LIMITS": RELAXED_LIVE_LIMITS,
+            **env,
         },
         port,
         log,
@@ -186,6 +198,12 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    with running_server(tmp_path_factory.mktemp("palisade-live")) as server:
+        yield server
 
 
 class RedisProcess:
@@ -204,32 +222,10 @@ class RedisProcess:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
-        server = shutil.which("redis-server")
-        if server is None:
-            pytest.fail("redis-server is not installed")
-        self.process = subprocess.Popen(
-            [
-                server,
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "yes",
-                "--appendfsync",
-                "always",
-                "--dir",
-                str(self.workdir),
-            ],
-            stdout=subprocess.DEVNULL,
+        self.process = launch_redis(
+            self.port, self.workdir, "--appendonly", "yes", "--appendfsync", "always"
         )
-        deadline = time.monotonic() + 10
-        while not _redis_answers(self.port):
-            if time.monotonic() > deadline:
-                pytest.fail("redis-server did not start")
-            time.sleep(0.02)
+        wait_for_redis(self.port)
 
     def stop(self) -> None:
         if self.process is not None:
@@ -269,9 +265,9 @@ def _cluster_ports(count: int) -> list[int]:
 @pytest.fixture(scope="session")
 def redis_cluster_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real three-master Redis Cluster on loopback ports, for the session."""
-    server, cli = shutil.which("redis-server"), shutil.which("redis-cli")
-    if server is None or cli is None:
-        pytest.fail("redis-server and redis-cli are needed for the cluster tests")
+    cli = shutil.which("redis-cli")
+    if cli is None:
+        pytest.fail("redis-cli is needed for the cluster tests")
     workdir = tmp_path_factory.mktemp("redis-cluster")
     ports = _cluster_ports(3)
     processes = []
@@ -279,33 +275,20 @@ def redis_cluster_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
         node_dir = workdir / str(port)
         node_dir.mkdir()
         processes.append(
-            subprocess.Popen(
-                [
-                    server,
-                    "--port",
-                    str(port),
-                    "--bind",
-                    "127.0.0.1",
-                    "--save",
-                    "",
-                    "--appendonly",
-                    "no",
-                    "--cluster-enabled",
-                    "yes",
-                    "--cluster-config-file",
-                    str(node_dir / "nodes.conf"),
-                    "--dir",
-                    str(node_dir),
-                ],
-                stdout=subprocess.DEVNULL,
+            launch_redis(
+                port,
+                node_dir,
+                "--appendonly",
+                "no",
+                "--cluster-enabled",
+                "yes",
+                "--cluster-config-file",
+                str(node_dir / "nodes.conf"),
             )
         )
     try:
-        deadline = time.monotonic() + 10
-        while not all(_redis_answers(port) for port in ports):
-            if time.monotonic() > deadline:
-                pytest.fail("cluster nodes did not start")
-            time.sleep(0.05)
+        for port in ports:
+            wait_for_redis(port)
         subprocess.run(
             [
                 cli,

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import secrets
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,7 @@ from playwright.sync_api import BrowserContext, Page, Playwright
 
 from edge_api.pow import solve
 from tests.browser.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
-from tests.conftest import REPO, LiveServer, free_port, start_server, wait_healthy
+from tests.conftest import REPO, LiveServer, running_server
 
 pytestmark = pytest.mark.browser
 
@@ -25,41 +25,25 @@ SHOTS = ARTIFACTS / "dashboard"
 BOT = {"v": 1, "env": {"webdriver": True}}
 
 
-def _server(tmp: Path, session_seconds: int) -> tuple[LiveServer, Any]:
-    token = secrets.token_urlsafe(16)
-    port = free_port()
-    log = tmp / "server.log"
-    process = start_server(
-        {
-            "PALISADE_ENV": "dev",
-            "PALISADE_DATA_DIR": str(tmp),
-            "PALISADE_ADMIN_TOKEN": token,
-            "PALISADE_TRUSTED_PROXIES": "127.0.0.1/32",
-            "PALISADE_LIMITS": "ip=1000/10000,subnet=1000/10000,site_ip=1000/10000",
-            "PALISADE_DASHBOARD_SESSION_SECONDS": str(session_seconds),
-            "PALISADE_ANALYTICS_FLUSH_SECONDS": "0.2",
-            "PALISADE_ACCESS_LOG": "on",
-        },
-        port,
-        log,
+def _server(tmp: Path, session_seconds: int) -> AbstractContextManager[LiveServer]:
+    return running_server(
+        tmp,
+        PALISADE_TRUSTED_PROXIES="127.0.0.1/32",
+        PALISADE_DASHBOARD_SESSION_SECONDS=str(session_seconds),
+        PALISADE_ANALYTICS_FLUSH_SECONDS="0.2",
+        PALISADE_ACCESS_LOG="on",
     )
-    url = f"http://127.0.0.1:{port}"
-    wait_healthy(url, process, log)
-    return LiveServer(url=url, admin_token=token, data_dir=tmp, process=process), process
 
 
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, LiveServer]]:
     if not DIST.exists():
         pytest.fail("dashboard not built: run npm ci && npm run build in sdk_js/dashboard")
-    main, p1 = _server(tmp_path_factory.mktemp("dash-main"), 3600)
-    short, p2 = _server(tmp_path_factory.mktemp("dash-short"), 4)
-    try:
+    with (
+        _server(tmp_path_factory.mktemp("dash-main"), 3600) as main,
+        _server(tmp_path_factory.mktemp("dash-short"), 4) as short,
+    ):
         yield {"main": main, "short": short}
-    finally:
-        for process in (p1, p2):
-            process.terminate()
-            process.wait(timeout=15)
 
 
 def _post(server: LiveServer, path: str, body: object, ip: str) -> tuple[int, Any]:
