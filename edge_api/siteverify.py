@@ -76,6 +76,15 @@ FLAVOURS = {
 
 
 @dataclass(frozen=True, slots=True)
+class Verification:
+    """The answer, and what the endpoint needs besides it (never sent)."""
+
+    answer: dict[str, object]
+    sitekey: str | None = None  # the site the secret belongs to, for analytics
+    retry_after: float | None = None  # set when the per-secret limit refused
+
+
+@dataclass(frozen=True, slots=True)
 class VerifyInput:
     secret: str
     response: str
@@ -132,45 +141,45 @@ def _test_secret_answer(
     }
 
 
-async def verify(services: Services, data: VerifyInput, flavour: Flavour) -> dict[str, object]:
-    """The siteverify answer as a dict (never raises for a client's input)."""
+async def verify(services: Services, data: VerifyInput, flavour: Flavour) -> Verification:
+    """The siteverify answer (never raises for a client's input)."""
     if not data.secret:
-        return _failure("missing-input-secret")
+        return Verification(_failure("missing-input-secret"))
     now = services.clock()
     test = TEST_SECRETS.get(data.secret)
     if test is not None:
         if not data.response:
-            return _failure("missing-input-response")
-        return _test_secret_answer(test, data.response, flavour, now)
+            return Verification(_failure("missing-input-response"))
+        return Verification(_test_secret_answer(test, data.response, flavour, now))
     try:
         site = await services.sites.by_secret(data.secret)
     except StoreError:
         logger.warning("siteverify: store unavailable while looking up a secret")
-        return _failure("internal-error")
+        return Verification(_failure("internal-error"))
     if site is None:
-        return _failure("invalid-input-secret")
-    answer = await _verify_for_site(services, data, flavour, site, now)
-    answer["_sitekey"] = site.sitekey  # for analytics; removed before the answer is sent
-    return answer
+        return Verification(_failure("invalid-input-secret"))
+    answer, retry_after = await _verify_for_site(services, data, flavour, site, now)
+    return Verification(answer, sitekey=site.sitekey, retry_after=retry_after)
 
 
 async def _verify_for_site(
     services: Services, data: VerifyInput, flavour: Flavour, site: Site, now: float
-) -> dict[str, object]:
+) -> tuple[dict[str, object], float | None]:
+    """The answer, and the seconds to wait when the per-secret limit refused it."""
     if not data.response:
-        return _failure("missing-input-response")
+        return _failure("missing-input-response"), None
     if data.response in TEST_TOKENS:
-        return _failure(flavour.dummy_secret_needed)
+        return _failure(flavour.dummy_secret_needed), None
     check = services.tokens.check(data.response, now=now)
     claims = check.claims
     if check.reason == "expired":
-        return _failure(flavour.expired)
+        return _failure(flavour.expired), None
     if not check.ok or claims is None:
-        return _failure("invalid-input-response")
+        return _failure("invalid-input-response"), None
     if claims.sitekey != site.sitekey:
-        return _failure(flavour.sitekey_mismatch)
+        return _failure(flavour.sitekey_mismatch), None
     if data.sitekey and data.sitekey != claims.sitekey:
-        return _failure(flavour.sitekey_mismatch)
+        return _failure(flavour.sitekey_mismatch), None
     # Single use; the claimant's idempotency key (Turnstile) may re-verify.
     marker = b"=" + data.idempotency_key.encode() if data.idempotency_key else b"-"
     client = (
@@ -190,20 +199,18 @@ async def _verify_for_site(
         )
     except StoreError:
         logger.warning("siteverify: store unavailable while marking a token used")
-        return _failure("internal-error")
+        return _failure("internal-error"), None
     gate = verdict.result
     if gate.status == "limited":
-        answer = _failure("rate-limited")
-        answer["_retry_after"] = gate.retry_after
-        return answer
+        return _failure("rate-limited"), gate.retry_after
     if gate.status == "allowed":
         answer = _success(claims)
         if verdict.degraded:
             answer["degraded"] = True
-        return answer
+        return answer, None
     if data.idempotency_key and gate.claimed_by == marker:
-        return _success(claims, replayed=True)
-    return _failure(flavour.duplicate)
+        return _success(claims, replayed=True), None
+    return _failure(flavour.duplicate), None
 
 
 def _field(values: dict[str, object], name: str) -> str | None:
@@ -257,13 +264,16 @@ def siteverify_endpoint(flavour_name: str) -> Callable[[Request], Awaitable[Resp
     async def endpoint(request: Request) -> Response:
         services: Services = request.app.state.services
         data = await _read_input(request)
-        answer = _failure("bad-request") if data is None else await verify(services, data, flavour)
+        result = (
+            Verification(_failure("bad-request"))
+            if data is None
+            else await verify(services, data, flavour)
+        )
+        answer, sitekey, retry_after = result.answer, result.sitekey, result.retry_after
         codes = answer["error-codes"]
         outcome = "success" if answer["success"] else (codes[0] if isinstance(codes, list) else "")
         DECISIONS.labels("siteverify", outcome).inc()
-        sitekey = answer.pop("_sitekey", None)
-        retry_after = answer.pop("_retry_after", None)
-        if isinstance(sitekey, str):
+        if sitekey is not None:
             services.events.emit(
                 DecisionEvent(
                     kind="siteverify",
@@ -274,7 +284,7 @@ def siteverify_endpoint(flavour_name: str) -> Callable[[Request], Awaitable[Resp
                     action=str(answer.get("action", "")),
                 )
             )
-        if isinstance(retry_after, float):
+        if retry_after is not None:
             # A leaked secret must not become an oracle: per-secret limit, 429.
             headers = {"Retry-After": str(max(1, int(retry_after + 0.999)))}
             return Response(_encoder.encode(answer), 429, headers, media_type="application/json")
