@@ -18,6 +18,7 @@ from redis.exceptions import RedisError
 
 from edge_api.store._breaker import CircuitBreaker
 from edge_api.store._gate import GateRequest, GateResult
+from edge_api.store._packer import use_hiredis_packer
 from edge_api.store._pipeline import AutoPipeline
 
 __all__ = ["CLUSTER_SCHEMES", "DEFAULT_REDIS_TIMEOUT", "RedisStore", "hash_tag"]
@@ -80,6 +81,7 @@ class RedisStore:
                 max_connections=max_connections,
                 health_check_interval=30,
             )
+        use_hiredis_packer(client, cluster=self.cluster)
         self._redis = client
         self.breaker = breaker or CircuitBreaker()
         self._pipeline = AutoPipeline(
