@@ -12,7 +12,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,7 +84,7 @@ def create_site(url: str, **fields: object) -> dict[str, Any]:
     return site
 
 
-def bare_server_command(port: int, server_kind: str = "uvicorn") -> list[str]:
+def bare_server_command(port: int, server_kind: str = "uvicorn", *, workers: int = 1) -> list[str]:
     if server_kind == "granian":
         return [
             sys.executable,
@@ -98,6 +98,9 @@ def bare_server_command(port: int, server_kind: str = "uvicorn") -> list[str]:
             "127.0.0.1",
             "--port",
             str(port),
+            "--workers",
+            str(workers),
+            "--no-ws",
             "benchmarks.bare_app:app",
         ]
     return [
@@ -116,6 +119,8 @@ def bare_server_command(port: int, server_kind: str = "uvicorn") -> list[str]:
         "127.0.0.1",
         "--port",
         str(port),
+        "--workers",
+        str(workers),
     ]
 
 
@@ -144,11 +149,16 @@ def run_wrk(
     connections: int,
     rate: int | None = None,
     threads: int = 1,
+    delay_ms: float | None = None,
 ) -> WrkResult:
-    """wrk (or wrk2-style fixed rate when ``rate`` is given and supported)."""
+    """wrk, flat out; with ``delay_ms`` each connection pauses that long between requests."""
     wrk = shutil.which("wrk")
     if wrk is None:
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
+    if delay_ms is not None:
+        paced = script.with_name(script.stem + "-paced.lua")
+        paced.write_text(f'dofile("{script}")\ndelay = function() return {delay_ms:.3f} end\n')
+        script = paced
     command = [
         wrk,
         "-t",
@@ -173,4 +183,30 @@ def run_wrk(
         _latency(output, "99"),
         int(non_2xx.group(1)) if non_2xx else 0,
         error_count,
+    )
+
+
+def run_wrk_at_rate(
+    url: str,
+    scripts: Callable[[], Path],
+    *,
+    rate: float,
+    seconds: int,
+    connections: int = 16,
+) -> WrkResult:
+    """wrk held near ``rate`` requests/s: each connection waits between requests.
+
+    Debian has no wrk2, so the pace comes from wrk's per-connection ``delay``: one short
+    run measures how long a request takes at about that pace, the second run corrects the
+    delay for it. Latency is timed from each send, so it excludes the pause.
+    """
+    interval_ms = connections * 1000.0 / rate
+    probe = run_wrk(url, scripts(), seconds=2, connections=connections, delay_ms=interval_ms)
+    busy_ms = max(0.0, connections * 1000.0 / max(probe.requests_per_second, 1.0) - interval_ms)
+    return run_wrk(
+        url,
+        scripts(),
+        seconds=seconds,
+        connections=connections,
+        delay_ms=max(0.0, interval_ms - busy_ms),
     )

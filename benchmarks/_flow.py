@@ -1,0 +1,173 @@
+"""Palisade's three widget-and-backend steps as wrk workloads: shared by the benchmarks.
+
+Each step gets requests that do real work every time: a challenge request per
+``POST /v1/challenge``; a distinct, correctly solved challenge (minted offline with the
+server's keys at difficulty 1, so the load generator does no PoW) carrying a recorded
+human pointer path per ``POST /v1/submit``; a distinct valid token per
+``POST /siteverify``. A replayed body would measure the cheaper refusal path, so every
+round gets fresh files.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks._harness import REPO
+from edge_api.keys import KeyRing
+from edge_api.pow import ChallengeIssuer, solve
+from edge_api.tokens import TokenService
+
+HUMANS = REPO.parent / "shared" / "data" / "mouse-human"
+BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0.0.0 Safari/537.36"
+HOSTNAME = "bench.example"
+STEPS = ("challenge", "submit", "siteverify")
+PATHS = {"challenge": "/v1/challenge", "submit": "/v1/submit", "siteverify": "/siteverify"}
+CONTENT_TYPES = {
+    "challenge": "application/json",
+    "submit": "application/json",
+    "siteverify": "application/x-www-form-urlencoded",
+}
+
+# wrk sends one line of the file per request, round robin, to `path`.
+WRK_LINES = """
+local lines = {}
+local index = 0
+init = function(args)
+  for line in io.lines("%(file)s") do lines[#lines + 1] = line end
+end
+request = function()
+  index = index + 1
+  return wrk.format("POST", "%(path)s", {["Content-Type"] = "%(content_type)s",
+                    ["User-Agent"] = "%(ua)s"}, lines[((index - 1) %% #lines) + 1])
+end
+"""
+
+# The same request every time: the bare baseline and the challenge step.
+WRK_FIXED = """
+wrk.method = "POST"
+wrk.path = "%(path)s"
+wrk.headers["Content-Type"] = "%(content_type)s"
+wrk.headers["User-Agent"] = "%(ua)s"
+wrk.body = '%(body)s'
+"""
+
+
+def human_signals(count: int) -> list[dict[str, object]]:
+    """Signal payloads carrying recorded human pointer paths, as the widget sends them."""
+    from scoring.humans import load_user_pieces
+    from scoring.recorder import to_browser
+
+    rng = np.random.default_rng(3)
+    pieces = load_user_pieces(HUMANS, "user21", rng, max_pieces=count)
+    env = {"webdriver": False, "user_agent": BROWSER_UA, "languages": ["en-US", "en"]}
+    return [
+        {
+            "v": 1,
+            "pointer": [[t, x, y, int(k)] for t, x, y, k in to_browser(p.events, rng).tolist()],
+            "env": env,
+        }
+        for p in pieces
+    ]
+
+
+def fixed_script(path: str, body: str, content_type: str = "application/json") -> str:
+    return WRK_FIXED % {
+        "path": path,
+        "content_type": content_type,
+        "ua": BROWSER_UA,
+        "body": body.replace("\\", "\\\\").replace("'", "\\'"),
+    }
+
+
+def lines_script(path: str, lines_file: Path, *, content_type: str = "application/json") -> str:
+    return WRK_LINES % {
+        "file": lines_file,
+        "path": path,
+        "content_type": content_type,
+        "ua": BROWSER_UA,
+    }
+
+
+@dataclass(frozen=True)
+class Site:
+    sitekey: str
+    secret: str
+
+
+class PalisadeWorkload:
+    """Writes wrk scripts for each step against a site whose keys the caller holds."""
+
+    def __init__(self, keyring: KeyRing, site: Site, work: Path) -> None:
+        self._issuer = ChallengeIssuer(keyring, lifetime=3600)
+        self._tokens = TokenService(keyring)
+        self._site = site
+        self._work = work
+        self._signals = human_signals(200)
+        self._serial = 0
+
+    def bodies(self, step: str, count: int) -> list[bytes]:
+        """``count`` request bodies for ``step``, distinct where it matters."""
+        if step == "challenge":
+            body = json.dumps({"sitekey": self._site.sitekey, "hostname": HOSTNAME})
+            return [body.encode()] * count
+        if step == "submit":
+            return [line.encode() for line in self._submit_bodies(count)]
+        prefix = f"secret={self._site.secret}&response="
+        return [(prefix + token).encode() for token in self._tokens_of(count)]
+
+    def script(self, step: str, count: int) -> Path:
+        """A wrk script sending ``count`` bodies for ``step`` (one for a challenge)."""
+        self._serial += 1
+        name = f"{step}-{self._serial}"
+        lines_file = self._work / f"{name}.txt"
+        lines_file.write_bytes(
+            b"\n".join(self.bodies(step, 1 if step == "challenge" else count)) + b"\n"
+        )
+        script = self._work / f"{name}.lua"
+        script.write_text(lines_script(PATHS[step], lines_file, content_type=CONTENT_TYPES[step]))
+        return script
+
+    def _submit_bodies(self, count: int) -> Iterator[str]:
+        for i in range(count):
+            text, claims = self._issuer.issue(
+                sitekey=self._site.sitekey, hostname=HOSTNAME, difficulty=1, now=time.time()
+            )
+            yield json.dumps(
+                {
+                    "challenge": text,
+                    "solution": solve(claims.id, claims.k, 1),
+                    "signals": self._signals[i % len(self._signals)],
+                }
+            )
+
+    def _tokens_of(self, count: int) -> Iterator[str]:
+        for _ in range(count):
+            token, _ = self._tokens.issue(
+                sitekey=self._site.sitekey,
+                hostname=HOSTNAME,
+                action="login",
+                cdata="",
+                score=0.9,
+                reasons=(),
+                lifetime=3600,
+                client_ip="203.0.113.1",
+                model="rules",
+                now=time.time(),
+            )
+            yield token
+
+
+BARE_BODY = json.dumps({"sitekey": "0" * 32, "hostname": HOSTNAME})
+
+
+def bare_script(work: Path) -> Path:
+    """The baseline request: a small JSON POST to the bare Starlette endpoint."""
+    script = work / "bare.lua"
+    script.write_text(fixed_script("/bare", BARE_BODY))
+    return script

@@ -1,0 +1,208 @@
+"""Palisade as deployed (production settings, Redis, N workers) against a bare Starlette
+JSON endpoint served the same way, in one run.
+
+    .venv/bin/python -m benchmarks.bench_deployed [--workers 2] [--server uvicorn|granian|both]
+        [--seconds 6] [--redis redis://127.0.0.1:6379/14]
+
+For ``/v1/challenge``, ``/v1/submit`` and ``/siteverify`` it prints the peak requests/s
+(wrk flat out, 32 connections) as a ratio of the bare endpoint's peak measured right
+before it, then p50/p99 latency with the load held at half of that step's peak. Every
+request does the real work (see benchmarks/_flow.py); the outcome counters read back
+from ``/metrics`` prove the answers were successes. The Redis database given is
+flushed first: point it at a scratch database.
+
+Goals (issue 7): siteverify >= 45% of bare, submit >= 30%, p99 < 10 ms at half of peak.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import redis
+
+from benchmarks._flow import STEPS, PalisadeWorkload, Site, bare_script
+from benchmarks._harness import (
+    ADMIN_TOKEN,
+    WrkResult,
+    bare_server_command,
+    create_site,
+    free_port,
+    run_wrk,
+    run_wrk_at_rate,
+    server,
+)
+from edge_api.keys import KeyRing
+
+CONNECTIONS = 32
+PACED_CONNECTIONS = 16
+# Requests each step can answer per second per worker on this class of machine, with
+# headroom: enough distinct bodies that wrk never wraps round to a used one.
+BODIES_PER_WORKER_SECOND = {"challenge": 0, "submit": 1_500, "siteverify": 8_000}
+GOALS = {"siteverify": 0.45, "submit": 0.30}
+P99_GOAL_MS = 10.0
+
+
+@dataclass(frozen=True)
+class StepFigures:
+    step: str
+    bare_peak: WrkResult
+    peak: WrkResult
+    half: WrkResult
+
+
+def palisade_command(port: int, workers: int, server_kind: str) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "edge_api",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--server",
+        server_kind,
+    ]
+
+
+def production_env(work: Path, redis_url: str, signing_keys: str) -> dict[str, str]:
+    return {
+        "PALISADE_ENV": "production",
+        "PALISADE_REDIS_URL": redis_url,
+        "PALISADE_SIGNING_KEYS": signing_keys,
+        "PALISADE_ADMIN_TOKEN": ADMIN_TOKEN,
+        "PALISADE_DATA_DIR": str(work),
+        "PALISADE_LOG_LEVEL": "warning",
+        # One load generator on 127.0.0.1: keep the limits (they still run) out of the way.
+        "PALISADE_LIMITS": "ip=1000000/1000000,subnet=1000000/1000000,"
+        "site_ip=1000000/1000000,site=1000000/1000000,secret=1000000/1000000",
+    }
+
+
+def decisions(url: str) -> dict[str, float]:
+    with urllib.request.urlopen(url + "/metrics") as response:  # noqa: S310  # loopback
+        text = response.read().decode()
+    counts: dict[str, float] = {}
+    for line in text.splitlines():
+        if line.startswith("palisade_decisions_total{"):
+            labels = line[line.index("{") + 1 : line.index("}")]
+            fields = {k: v.strip('"') for k, v in (p.split("=", 1) for p in labels.split(","))}
+            key = f"{fields['endpoint']}:{fields['outcome']}"
+            counts[key] = counts.get(key, 0.0) + float(line.rsplit(" ", 1)[1])
+    return counts
+
+
+def measure(server_kind: str, args: argparse.Namespace, work: Path) -> list[StepFigures]:
+    signing_keys = KeyRing.generate_spec()
+    env = production_env(work, args.redis, signing_keys)
+    bare_port, palisade_port = free_port(), free_port()
+    bare_url = f"http://127.0.0.1:{bare_port}"
+    palisade_url = f"http://127.0.0.1:{palisade_port}"
+    figures = []
+    with (
+        server(
+            bare_server_command(bare_port, server_kind, workers=args.workers),
+            {},
+            bare_url + "/bare",
+            work / f"bare-{server_kind}.log",
+        ),
+        server(
+            palisade_command(palisade_port, args.workers, server_kind),
+            env,
+            palisade_url + "/readyz",
+            work / f"palisade-{server_kind}.log",
+        ),
+    ):
+        created = create_site(palisade_url, hostnames=["bench.example"], score_threshold=0.0)
+        workload = PalisadeWorkload(
+            KeyRing.parse(signing_keys), Site(created["sitekey"], created["secret"]), work
+        )
+        baseline = bare_script(work)
+        # Warm both up (imports, first connections, the model's first calls).
+        run_wrk(bare_url, baseline, seconds=1, connections=CONNECTIONS)
+        run_wrk(palisade_url, workload.script("submit", 2_000), seconds=1, connections=8)
+        for step in args.steps:
+            count = BODIES_PER_WORKER_SECOND[step] * args.workers * args.seconds
+            bare_peak = run_wrk(bare_url, baseline, seconds=args.seconds, connections=CONNECTIONS)
+            peak = run_wrk(
+                palisade_url,
+                workload.script(step, count),
+                seconds=args.seconds,
+                connections=CONNECTIONS,
+            )
+            half = run_wrk_at_rate(
+                palisade_url,
+                lambda step=step, count=count: workload.script(step, count),
+                rate=peak.requests_per_second / 2,
+                seconds=args.seconds,
+                connections=PACED_CONNECTIONS,
+            )
+            figures.append(StepFigures(step, bare_peak, peak, half))
+        outcomes = decisions(palisade_url)
+    print(
+        f"\nserver={server_kind} workers={args.workers} store=redis ({args.redis}) "
+        f"seconds={args.seconds}"
+    )
+    print(
+        f"{'step':<12}{'bare req/s':>11}{'req/s':>9}{'ratio':>8}{'goal':>7}"
+        f"{'non-2xx':>9}{'half-peak req/s':>17}{'p50 ms':>8}{'p99 ms':>8}"
+    )
+    for f in figures:
+        ratio = f.peak.requests_per_second / f.bare_peak.requests_per_second
+        goal = f"{GOALS[f.step]:.0%}" if f.step in GOALS else "-"
+        print(
+            f"{f.step:<12}{f.bare_peak.requests_per_second:>11.0f}"
+            f"{f.peak.requests_per_second:>9.0f}{ratio:>8.1%}{goal:>7}"
+            f"{f.peak.non_2xx + f.half.non_2xx:>9}{f.half.requests_per_second:>17.0f}"
+            f"{f.half.p50_ms:>8.2f}{f.half.p99_ms:>8.2f}"
+        )
+    print(
+        "outcomes from /metrics: "
+        + ", ".join(f"{k}={v:.0f}" for k, v in sorted(outcomes.items()) if v)
+    )
+    worst = max(f.half.p99_ms for f in figures)
+    print(f"worst p99 at half of peak: {worst:.2f} ms (goal < {P99_GOAL_MS:g} ms)")
+    return figures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--server", choices=["uvicorn", "granian", "both"], default="uvicorn")
+    parser.add_argument("--seconds", type=int, default=6)
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/14")
+    parser.add_argument(
+        "--steps", type=lambda text: text.split(","), default=list(STEPS), help="e.g. submit"
+    )
+    args = parser.parse_args()
+    if unknown := set(args.steps) - set(STEPS):
+        parser.error(f"unknown steps: {', '.join(sorted(unknown))}")
+
+    redis.Redis.from_url(args.redis).flushdb()
+    work = Path(tempfile.mkdtemp(prefix="palisade-bench-deployed-"))
+    kinds = ["uvicorn", "granian"] if args.server == "both" else [args.server]
+    results = {kind: measure(kind, args, work) for kind in kinds}
+    if len(results) == 2:
+        print("\ngranian / uvicorn, peak req/s as a ratio of each one's own bare baseline:")
+        for u, g in zip(results["uvicorn"], results["granian"], strict=True):
+            u_ratio = u.peak.requests_per_second / u.bare_peak.requests_per_second
+            g_ratio = g.peak.requests_per_second / g.bare_peak.requests_per_second
+            print(
+                f"  {u.step:<12} uvicorn {u.peak.requests_per_second:>7.0f} ({u_ratio:.1%})"
+                f"  granian {g.peak.requests_per_second:>7.0f} ({g_ratio:.1%})"
+                f"  granian/uvicorn = {g.peak.requests_per_second / u.peak.requests_per_second:.2f}"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
