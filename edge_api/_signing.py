@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import hmac
 
 __all__ = ["b64decode", "b64encode", "open_envelope", "seal"]
@@ -24,7 +23,7 @@ def b64decode(text: str) -> bytes:
 
 def seal(prefix: str, kid: str, key: bytes, payload: bytes) -> str:
     head = f"{prefix}.{kid}.{b64encode(payload)}"
-    mac = hmac.new(key, head.encode("ascii"), hashlib.sha256).digest()
+    mac = hmac.digest(key, head.encode("ascii"), "sha256")
     return f"{head}.{b64encode(mac)}"
 
 
@@ -46,7 +45,7 @@ def open_envelope(prefix: str, keys: dict[str, bytes], text: str) -> tuple[str, 
     except ValueError:
         return "malformed", None
     head = text[: len(text) - len(mac_text) - 1]
-    expected = hmac.new(key, head.encode("ascii", "replace"), hashlib.sha256).digest()
+    expected = hmac.digest(key, head.encode("ascii", "replace"), "sha256")
     if not hmac.compare_digest(mac, expected):
         return "bad_signature", None
     return "", payload

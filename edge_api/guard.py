@@ -11,7 +11,6 @@ cluster it is one call per slot group, pipelined, each group atomic on its own.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import logging
 import math
@@ -114,8 +113,7 @@ class Guard:
         )
         if all(part in (None, ()) for part in parts):
             return None
-        digest = hmac.new(self._fingerprint_key, repr(parts).encode(), hashlib.sha256)
-        return digest.hexdigest()[:16]
+        return hmac.digest(self._fingerprint_key, repr(parts).encode(), "sha256").hex()[:16]
 
     # decisions ------------------------------------------------------------
     async def _gate(self, request: GateRequest, policy: str) -> Verdict:

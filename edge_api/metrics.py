@@ -13,7 +13,7 @@ import re
 import secrets
 import sys
 import time
-from typing import Literal
+from typing import Any, Literal
 
 import orjson
 from prometheus_client import (
@@ -41,6 +41,7 @@ __all__ = [
     "AccessMiddleware",
     "TimedScorer",
     "count_decision",
+    "labelled",
     "metrics_endpoint",
     "observe_inference",
     "observe_redis",
@@ -147,6 +148,20 @@ def _child(family: str, metric: Counter, kind: str, value: str) -> Counter:
     return child
 
 
+_labelled: dict[tuple[int, tuple[str, ...]], Any] = {}
+
+
+def labelled(metric: Any, *labels: str) -> Any:
+    """``metric.labels(*labels)``, kept: for label values from a small fixed set."""
+    key = (id(metric), labels)
+    child = _labelled.get(key)
+    if child is None:
+        child = metric.labels(*labels)
+        if len(_labelled) < 1024:
+            _labelled[key] = child
+    return child
+
+
 def count_decision(event: DecisionEvent) -> None:
     _child("outcome", DECISION_EVENTS, event.kind, event.outcome).inc()
     for reason in event.reasons:
@@ -156,7 +171,7 @@ def count_decision(event: DecisionEvent) -> None:
 
 
 def observe_inference(model: str, seconds: float) -> None:
-    INFERENCE_SECONDS.labels(_bounded("model", model)).observe(seconds)
+    labelled(INFERENCE_SECONDS, _bounded("model", model)).observe(seconds)
 
 
 class TimedScorer:
@@ -173,17 +188,17 @@ class TimedScorer:
 
 
 def observe_redis(operation: str, seconds: float, *, ok: bool) -> None:
-    REDIS_SECONDS.labels(operation).observe(seconds)
+    labelled(REDIS_SECONDS, operation).observe(seconds)
     if not ok:
-        REDIS_ERRORS.labels(operation).inc()
+        labelled(REDIS_ERRORS, operation).inc()
 
 
 def observe_store_batch(commands: int, seconds: float, ok: bool) -> None:
     """``RedisStore(on_batch=...)``: one auto-pipelined round trip of the store."""
-    REDIS_SECONDS.labels("store").observe(seconds)
+    labelled(REDIS_SECONDS, "store").observe(seconds)
     REDIS_BATCH_COMMANDS.observe(commands)
     if not ok:
-        REDIS_ERRORS.labels("store").inc()
+        labelled(REDIS_ERRORS, "store").inc()
 
 
 def set_breaker_state(state: Literal["closed", "half_open", "open"]) -> None:

@@ -22,7 +22,7 @@ from starlette.responses import Response
 from edge_api._exceptions import StoreError
 from edge_api.events import DecisionEvent
 from edge_api.guard import Client
-from edge_api.metrics import DECISIONS
+from edge_api.metrics import DECISIONS, labelled
 from edge_api.services import Services
 from edge_api.sites import Site
 from edge_api.testkeys import TEST_SECRETS, TEST_TOKENS, TestSecret
@@ -272,7 +272,7 @@ def siteverify_endpoint(flavour_name: str) -> Callable[[Request], Awaitable[Resp
         answer, sitekey, retry_after = result.answer, result.sitekey, result.retry_after
         codes = answer["error-codes"]
         outcome = "success" if answer["success"] else (codes[0] if isinstance(codes, list) else "")
-        DECISIONS.labels("siteverify", outcome).inc()
+        labelled(DECISIONS, "siteverify", outcome).inc()
         if sitekey is not None:
             services.events.emit(
                 DecisionEvent(

@@ -7,7 +7,6 @@ cdata stays far under the 2048-character limit the compatible services promise.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
@@ -66,7 +65,7 @@ class TokenService:
 
     def ip_hash(self, ip: str) -> str:
         """Keyed hash of a client IP: comparable, never reversible to the IP."""
-        return b64encode(hmac.new(self._ip_key, ip.encode(), hashlib.sha256).digest()[:9])
+        return b64encode(hmac.digest(self._ip_key, ip.encode(), "sha256")[:9])
 
     def issue(
         self,

@@ -13,7 +13,7 @@ from edge_api.clientip import client_ip
 from edge_api.cors import origin_host
 from edge_api.events import DecisionEvent, EventKind
 from edge_api.guard import Client
-from edge_api.metrics import DECISIONS
+from edge_api.metrics import DECISIONS, labelled
 from edge_api.pow import ALGORITHM, ChallengeClaims
 from edge_api.services import Services
 from edge_api.sites import normalise_hostname
@@ -92,7 +92,7 @@ _encoder = msgspec.json.Encoder()
 def json_struct(body: msgspec.Struct, status: int, headers: dict[str, str]) -> Response:
     outcome = getattr(body, "status", None)
     if outcome is not None:
-        DECISIONS.labels("submit", outcome).inc()
+        labelled(DECISIONS, "submit", outcome).inc()
     return Response(_encoder.encode(body), status, headers, media_type="application/json")
 
 

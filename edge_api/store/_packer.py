@@ -25,7 +25,10 @@ def _pack(args: tuple[Any, ...]) -> list[bytes]:
         args = (*first.encode().split(), *args[1:])
     elif b" " in first:
         args = (*first.split(), *args[1:])
-    args = tuple(bytes(a) if isinstance(a, (bytearray, memoryview)) else a for a in args)
+    for arg in args:
+        if isinstance(arg, (bytearray, memoryview)):
+            args = tuple(bytes(a) if isinstance(a, (bytearray, memoryview)) else a for a in args)
+            break
     try:
         return [hiredis.pack_command(args)]
     except TypeError as exc:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+import random
 from pathlib import Path
 
 from edge_api.events import DecisionEvent, SubnetHasher, subnet_of
@@ -61,3 +63,40 @@ def test_subnets() -> None:
     assert hasher("203.0.113.1") == hasher("203.0.113.200")
     assert hasher("203.0.113.1") != hasher("203.0.114.1")
     assert hasher("203.0.113.1") != SubnetHasher(b"j" * 32)("203.0.113.1")
+
+
+def _ipaddress_subnet(ip: str) -> str:
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return "invalid"
+    prefix = 24 if address.version == 4 else 64
+    return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
+
+
+def test_subnets_are_written_as_ipaddress_writes_them() -> None:
+    # Subnet hashes key reputation across workers and releases: the text must not drift.
+    rng = random.Random(7)
+    addresses = [
+        "0.0.0.0",
+        "255.255.255.255",
+        "01.2.3.4",
+        "1.2.3",
+        "::",
+        "::1",
+        "::ffff:1.2.3.4",
+        "::1.2.3.4",
+        "64:ff9b::1.2.3.4",
+        "fe80::1%eth0",
+        "2001:0db8:0000:0000:0000:ff00:0042:8329",
+        "0:0:1::",
+        "not an ip",
+        "",
+        "1.2.3.4\x00",
+    ]
+    for _ in range(500):
+        addresses.append(str(ipaddress.IPv4Address(rng.getrandbits(32))))
+        addresses.append(str(ipaddress.IPv6Address(rng.getrandbits(128))))
+        addresses.append(str(ipaddress.IPv6Address(rng.getrandbits(16) << 112)))
+    for address in addresses:
+        assert subnet_of(address) == _ipaddress_subnet(address), address
