@@ -76,6 +76,7 @@ def _serve(args: argparse.Namespace) -> int:
             loop=Loops.uvloop,
             factory=True,
             log_access=False,
+            websockets=False,
         ).serve()
         return 0
     import uvicorn

@@ -125,3 +125,13 @@ def test_graceful_shutdown(tmp_path: Path) -> None:
     finally:
         if process.poll() is None:
             process.kill()
+
+
+def test_the_cli_loads_no_metrics_before_choosing_where_they_go() -> None:
+    # Granian forks workers from the CLI's process: prometheus_client must not have
+    # picked its (single-process) value class there before PROMETHEUS_MULTIPROC_DIR is set.
+    probe = "import sys, edge_api.cli; print('prometheus_client' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=REPO
+    )
+    assert result.stdout.strip() == "False"

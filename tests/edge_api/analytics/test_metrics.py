@@ -79,8 +79,8 @@ def test_access_log_one_json_line_per_request(tmp_path: Path, clock: FakeClock) 
     assert {"ts", "method", "path", "duration_ms"} <= set(records[0])
 
 
-@pytest.fixture
-def two_workers(tmp_path: Path, redis_url: str) -> Iterator[str]:
+@pytest.fixture(params=["uvicorn", "granian"])
+def two_workers(request: pytest.FixtureRequest, tmp_path: Path, redis_url: str) -> Iterator[str]:
     port = free_port()
     log = tmp_path / "server.log"
     env = {
@@ -91,7 +91,9 @@ def two_workers(tmp_path: Path, redis_url: str) -> Iterator[str]:
         "PALISADE_ACCESS_LOG": "off",
     }
     os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
-    process = start_server(env, port, log, "--workers", "2")
+    # Granian forks its workers from the CLI's process, uvicorn spawns fresh ones: the
+    # samples must add up either way.
+    process = start_server(env, port, log, "--workers", "2", "--server", request.param)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url, process, log)
