@@ -20,6 +20,8 @@ import argparse
 import sys
 import tempfile
 import urllib.request
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,56 +101,75 @@ def decisions(url: str) -> dict[str, float]:
     return counts
 
 
-def measure(server_kind: str, args: argparse.Namespace, work: Path) -> list[StepFigures]:
+@dataclass(frozen=True)
+class Deployment:
+    """One server kind running both the bare baseline and Palisade."""
+
+    kind: str
+    bare_url: str
+    palisade_url: str
+    workload: PalisadeWorkload
+
+
+@contextmanager
+def deployment(kind: str, args: argparse.Namespace, work: Path) -> Iterator[Deployment]:
     signing_keys = KeyRing.generate_spec()
-    env = production_env(work, args.redis, signing_keys)
     bare_port, palisade_port = free_port(), free_port()
     bare_url = f"http://127.0.0.1:{bare_port}"
     palisade_url = f"http://127.0.0.1:{palisade_port}"
-    figures = []
     with (
         server(
-            bare_server_command(bare_port, server_kind, workers=args.workers),
+            bare_server_command(bare_port, kind, workers=args.workers),
             {},
             bare_url + "/bare",
-            work / f"bare-{server_kind}.log",
+            work / f"bare-{kind}.log",
         ),
         server(
-            palisade_command(palisade_port, args.workers, server_kind),
-            env,
+            palisade_command(palisade_port, args.workers, kind),
+            production_env(work, args.redis, signing_keys),
             palisade_url + "/readyz",
-            work / f"palisade-{server_kind}.log",
+            work / f"palisade-{kind}.log",
         ),
     ):
         created = create_site(palisade_url, hostnames=["bench.example"], score_threshold=0.0)
         workload = PalisadeWorkload(
             KeyRing.parse(signing_keys), Site(created["sitekey"], created["secret"]), work
         )
-        baseline = bare_script(work)
         # Warm both up (imports, first connections, the model's first calls).
-        run_wrk(bare_url, baseline, seconds=1, connections=CONNECTIONS)
+        run_wrk(bare_url, bare_script(work), seconds=1, connections=CONNECTIONS)
         run_wrk(palisade_url, workload.script("submit", 2_000), seconds=1, connections=8)
-        for step in args.steps:
-            count = BODIES_PER_WORKER_SECOND[step] * args.workers * args.seconds
-            bare_peak = run_wrk(bare_url, baseline, seconds=args.seconds, connections=CONNECTIONS)
-            peak = run_wrk(
-                palisade_url,
-                workload.script(step, count),
-                seconds=args.seconds,
-                connections=CONNECTIONS,
-            )
-            half = run_wrk_at_rate(
-                palisade_url,
-                lambda step=step, count=count: workload.script(step, count),
-                rate=peak.requests_per_second / 2,
-                seconds=args.seconds,
-                connections=PACED_CONNECTIONS,
-            )
-            figures.append(StepFigures(step, bare_peak, peak, half))
-        outcomes = decisions(palisade_url)
+        yield Deployment(kind, bare_url, palisade_url, workload)
+
+
+def measure_step(
+    target: Deployment, step: str, args: argparse.Namespace, work: Path
+) -> StepFigures:
+    count = BODIES_PER_WORKER_SECOND[step] * args.workers * args.seconds
+    workload = target.workload
+    bare_peak = run_wrk(
+        target.bare_url, bare_script(work), seconds=args.seconds, connections=CONNECTIONS
+    )
+    peak = run_wrk(
+        target.palisade_url,
+        workload.script(step, count),
+        seconds=args.seconds,
+        connections=CONNECTIONS,
+    )
+    half = run_wrk_at_rate(
+        target.palisade_url,
+        lambda: workload.script(step, count),
+        rate=peak.requests_per_second / 2,
+        seconds=args.seconds,
+        connections=PACED_CONNECTIONS,
+    )
+    return StepFigures(step, bare_peak, peak, half)
+
+
+def report(
+    kind: str, figures: list[StepFigures], outcomes: dict[str, float], args: argparse.Namespace
+) -> None:
     print(
-        f"\nserver={server_kind} workers={args.workers} store=redis ({args.redis}) "
-        f"seconds={args.seconds}"
+        f"\nserver={kind} workers={args.workers} store=redis ({args.redis}) seconds={args.seconds}"
     )
     print(
         f"{'step':<12}{'bare req/s':>11}{'req/s':>9}{'ratio':>8}{'goal':>7}"
@@ -169,7 +190,6 @@ def measure(server_kind: str, args: argparse.Namespace, work: Path) -> list[Step
     )
     worst = max(f.half.p99_ms for f in figures)
     print(f"worst p99 at half of peak: {worst:.2f} ms (goal < {P99_GOAL_MS:g} ms)")
-    return figures
 
 
 def main() -> int:
@@ -190,9 +210,18 @@ def main() -> int:
     redis.Redis.from_url(args.redis).flushdb()
     work = Path(tempfile.mkdtemp(prefix="palisade-bench-deployed-"))
     kinds = ["uvicorn", "granian"] if args.server == "both" else [args.server]
-    results = {kind: measure(kind, args, work) for kind in kinds}
+    results: dict[str, list[StepFigures]] = {kind: [] for kind in kinds}
+    with ExitStack() as stack:
+        targets = [stack.enter_context(deployment(kind, args, work)) for kind in kinds]
+        # Step by step, each server kind in turn: neighbours' load hits both alike.
+        for step in args.steps:
+            for target in targets:
+                results[target.kind].append(measure_step(target, step, args, work))
+        outcomes = {target.kind: decisions(target.palisade_url) for target in targets}
+    for kind in kinds:
+        report(kind, results[kind], outcomes[kind], args)
     if len(results) == 2:
-        print("\ngranian / uvicorn, peak req/s as a ratio of each one's own bare baseline:")
+        print("\ngranian / uvicorn, peak req/s (and each one's ratio to its own bare baseline):")
         for u, g in zip(results["uvicorn"], results["granian"], strict=True):
             u_ratio = u.peak.requests_per_second / u.bare_peak.requests_per_second
             g_ratio = g.peak.requests_per_second / g.bare_peak.requests_per_second
