@@ -121,8 +121,9 @@ class PalisadeWorkload:
         prefix = f"secret={self._site.secret}&response="
         return [(prefix + token).encode() for token in self._tokens_of(count)]
 
-    def script(self, step: str, count: int) -> Path:
-        """A wrk script sending ``count`` bodies for ``step`` (one for a challenge)."""
+    def script(self, step: str, count: int, *, path: str | None = None) -> Path:
+        """A wrk script sending ``count`` bodies for ``step`` (one for a challenge) to
+        ``path`` (the step's own by default; siteverify has aliases)."""
         self._serial += 1
         name = f"{step}-{self._serial}"
         lines_file = self._work / f"{name}.txt"
@@ -130,7 +131,9 @@ class PalisadeWorkload:
             b"\n".join(self.bodies(step, 1 if step == "challenge" else count)) + b"\n"
         )
         script = self._work / f"{name}.lua"
-        script.write_text(lines_script(PATHS[step], lines_file, content_type=CONTENT_TYPES[step]))
+        script.write_text(
+            lines_script(path or PATHS[step], lines_file, content_type=CONTENT_TYPES[step])
+        )
         return script
 
     def _submit_bodies(self, count: int) -> Iterator[str]:

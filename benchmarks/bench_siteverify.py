@@ -14,10 +14,11 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-import time
 import urllib.request
 from pathlib import Path
 
+from benchmarks._flow import PalisadeWorkload, Site
+from benchmarks._flow import bare_script as workload_bare_script
 from benchmarks._harness import (
     bare_server_command,
     create_site,
@@ -28,32 +29,10 @@ from benchmarks._harness import (
 )
 from edge_api.keys import load_keyring
 from edge_api.settings import Settings
-from edge_api.tokens import TokenService
 
 CONNECTIONS = 32
 # More than one worker can verify in a second on this class of machine.
 TOKENS_PER_SECOND = 15_000
-
-WRK_TOKENS_SCRIPT = """
-local tokens = {}
-local index = 0
-local body_prefix = "secret=%s&response="
-init = function(args)
-  for line in io.lines("%s") do tokens[#tokens + 1] = line end
-end
-request = function()
-  index = index + 1
-  local token = tokens[((index - 1) %% #tokens) + 1]
-  return wrk.format("POST", "%s", {["Content-Type"] = "application/x-www-form-urlencoded"},
-                    body_prefix .. token)
-end
-"""
-
-WRK_BARE_SCRIPT = """
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
-wrk.body = "secret=sk_0123456789abcdef0123456789abcdef0123456789a&response=p1.k1.0123456789"
-"""
 
 
 def main() -> int:
@@ -93,42 +72,24 @@ def main() -> int:
         server(palisade_cmd, env, palisade_url + "/healthz", work / "palisade.log"),
     ):
         site = create_site(palisade_url, hostnames=["bench.example"])
-        # Mint tokens offline with the server's own (dev) keys: far faster than solving PoW.
-        # A fresh file per round: wrk restarts its Lua state, and a replayed token would
-        # measure the cheaper "already seen" path.
-        service = TokenService(load_keyring(Settings(data_dir=work)))
-        scripts = []
-        for round_index in range(args.rounds):
-            tokens_file = work / f"tokens-{round_index}.txt"
-            with tokens_file.open("w") as handle:
-                for _ in range(TOKENS_PER_SECOND * args.seconds):
-                    token, _ = service.issue(
-                        sitekey=site["sitekey"],
-                        hostname="bench.example",
-                        action="login",
-                        cdata="",
-                        score=0.9,
-                        reasons=(),
-                        lifetime=3600,
-                        client_ip="203.0.113.1",
-                        model="rules",
-                        now=time.time(),
-                    )
-                    handle.write(token + "\n")
-            script = work / f"siteverify-{round_index}.lua"
-            script.write_text(WRK_TOKENS_SCRIPT % (site["secret"], tokens_file, args.path))
-            scripts.append(script)
-        bare_script = work / "bare.lua"
-        bare_script.write_text(WRK_BARE_SCRIPT)
+        # Tokens minted offline with the server's own (dev) keys: far faster than solving
+        # PoW. A fresh file per round: a replayed token would measure the cheaper
+        # "already seen" path.
+        workload = PalisadeWorkload(
+            load_keyring(Settings(data_dir=work)), Site(site["sitekey"], site["secret"]), work
+        )
+        scripts = [
+            workload.script("siteverify", TOKENS_PER_SECOND * args.seconds, path=args.path)
+            for _ in range(args.rounds)
+        ]
+        bare_script = workload_bare_script(work)
 
         # Warm both up, then alternate so machine noise hits both alike.
-        run_wrk(bare_url + "/bare", bare_script, seconds=1, connections=CONNECTIONS)
+        run_wrk(bare_url, bare_script, seconds=1, connections=CONNECTIONS)
         bare_runs, verify_runs = [], []
         for script in scripts:
             bare_runs.append(
-                run_wrk(
-                    bare_url + "/bare", bare_script, seconds=args.seconds, connections=CONNECTIONS
-                )
+                run_wrk(bare_url, bare_script, seconds=args.seconds, connections=CONNECTIONS)
             )
             verify_runs.append(
                 run_wrk(palisade_url, script, seconds=args.seconds, connections=CONNECTIONS)

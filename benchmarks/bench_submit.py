@@ -14,18 +14,15 @@ endpoint, one Redis round trip or less per request.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
-import time
 import urllib.request
 from pathlib import Path
 
-import numpy as np
 import redis
 
+from benchmarks._flow import PalisadeWorkload, Site, bare_script
 from benchmarks._harness import (
-    REPO,
     bare_server_command,
     create_site,
     free_port,
@@ -34,54 +31,16 @@ from benchmarks._harness import (
     server,
 )
 from edge_api.keys import load_keyring
-from edge_api.pow import ChallengeIssuer, solve
 from edge_api.settings import Settings
-from scoring.humans import load_user_pieces
-from scoring.recorder import to_browser
 
 CONNECTIONS = 32
 SUBMITS = 'palisade_http_requests_total{method="POST",route="/v1/submit"'
 BODIES_PER_SECOND = 6_000
-HUMANS = REPO.parent / "shared" / "data" / "mouse-human"
-BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0.0.0 Safari/537.36"
-
-WRK_BODIES = """
-local bodies = {}
-local index = 0
-init = function(args)
-  for line in io.lines("%s") do bodies[#bodies + 1] = line end
-end
-request = function()
-  index = index + 1
-  return wrk.format("POST", "/v1/submit", {["Content-Type"] = "application/json",
-                    ["User-Agent"] = "%s"}, bodies[((index - 1) %% #bodies) + 1])
-end
-"""
-
-WRK_BARE = """
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.body = '%s'
-"""
 
 
 def commandstats(client: redis.Redis) -> dict[str, int]:
     stats = client.info("commandstats")
     return {name: int(values["calls"]) for name, values in stats.items()}
-
-
-def human_signals(count: int) -> list[dict[str, object]]:
-    rng = np.random.default_rng(3)
-    pieces = load_user_pieces(HUMANS, "user21", rng, max_pieces=count)
-    env = {"webdriver": False, "user_agent": BROWSER_UA, "languages": ["en-US", "en"]}
-    return [
-        {
-            "v": 1,
-            "pointer": [[t, x, y, int(k)] for t, x, y, k in to_browser(p.events, rng).tolist()],
-            "env": env,
-        }
-        for p in pieces
-    ]
 
 
 def metric(url: str, name: str) -> float:
@@ -111,41 +70,20 @@ def main() -> int:
     bare_url, palisade_url = f"http://127.0.0.1:{bare_port}", f"http://127.0.0.1:{palisade_port}"
     palisade_cmd = [sys.executable, "-m", "edge_api", "serve", "--port", str(palisade_port)]
     client = redis.Redis.from_url(args.redis)
-    signals = human_signals(200)
     with (
         server(bare_server_command(bare_port), {}, bare_url + "/bare", work / "bare.log"),
         server(palisade_cmd, env, palisade_url + "/healthz", work / "palisade.log"),
     ):
         site = create_site(palisade_url, hostnames=["bench.example"], score_threshold=0.0)
-        issuer = ChallengeIssuer(load_keyring(Settings(data_dir=work)), lifetime=3600)
-        scripts = []
-        sample_body = ""
-        for round_index in range(args.rounds):
-            bodies_file = work / f"bodies-{round_index}.jsonl"
-            with bodies_file.open("w") as handle:
-                for i in range(BODIES_PER_SECOND * args.seconds):
-                    text, claims = issuer.issue(
-                        sitekey=site["sitekey"],
-                        hostname="bench.example",
-                        difficulty=1,
-                        now=time.time(),
-                    )
-                    body = json.dumps(
-                        {
-                            "challenge": text,
-                            "solution": solve(claims.id, claims.k, 1),
-                            "signals": signals[i % len(signals)],
-                        }
-                    )
-                    handle.write(body + "\n")
-                    sample_body = body
-            script = work / f"submit-{round_index}.lua"
-            script.write_text(WRK_BODIES % (bodies_file, BROWSER_UA))
-            scripts.append(script)
-        bare_script = work / "bare.lua"
-        bare_script.write_text(WRK_BARE % sample_body.replace("'", "\\'"))
+        workload = PalisadeWorkload(
+            load_keyring(Settings(data_dir=work)), Site(site["sitekey"], site["secret"]), work
+        )
+        scripts = [
+            workload.script("submit", BODIES_PER_SECOND * args.seconds) for _ in range(args.rounds)
+        ]
+        baseline = bare_script(work)
 
-        run_wrk(bare_url + "/bare", bare_script, seconds=1, connections=CONNECTIONS)
+        run_wrk(bare_url, baseline, seconds=1, connections=CONNECTIONS)
         bare_runs, submit_runs = [], []
         requests_done = 0.0
         before_stats = commandstats(client)
@@ -153,9 +91,7 @@ def main() -> int:
         before_requests = metric(palisade_url, SUBMITS)
         for script in scripts:
             bare_runs.append(
-                run_wrk(
-                    bare_url + "/bare", bare_script, seconds=args.seconds, connections=CONNECTIONS
-                )
+                run_wrk(bare_url, baseline, seconds=args.seconds, connections=CONNECTIONS)
             )
             submit_runs.append(
                 run_wrk(palisade_url, script, seconds=args.seconds, connections=CONNECTIONS)
