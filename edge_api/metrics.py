@@ -7,6 +7,7 @@ directory before they start; every worker then writes its samples there and
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import re
@@ -252,6 +253,16 @@ class AccessMiddleware:
         self._latency: dict[str, Histogram] = {}
         self._counts: dict[tuple[str, str, int], Counter] = {}
         self._log = _access_logger()
+        # Request ids must be unique, not secret: a random prefix and a counter cost no
+        # system call per request (os.urandom does). The prefix is drawn at the first
+        # request, in the worker, so workers forked from one app never share it.
+        self._id_prefix = ""
+        self._id_counter = itertools.count()
+
+    def _next_request_id(self) -> bytes:
+        if not self._id_prefix:
+            self._id_prefix = secrets.token_hex(4)
+        return f"{self._id_prefix}{next(self._id_counter) & 0xFFFFFFFF:08x}".encode()
 
     def _observe(self, route: str, method: str, status: int, seconds: float) -> None:
         latency = self._latency.get(route)
@@ -276,7 +287,7 @@ class AccessMiddleware:
                 request_id = value
                 break
         if not request_id:
-            request_id = secrets.token_hex(8).encode()
+            request_id = self._next_request_id()
         scope.setdefault("state", {})["request_id"] = request_id.decode()
 
         async def send_status(message: Message) -> None:
