@@ -213,6 +213,12 @@ class SiteRegistry:
         hit = self._cache.get(sitekey)
         if hit is not None and hit[0] > now:
             return hit[1]
+        return await self._load(sitekey, hit, now)
+
+    async def _load(
+        self, sitekey: str, hit: tuple[float, Site | None] | None, now: float
+    ) -> Site | None:
+        """The record from the store, cached; ``hit`` (stale) while the store is down."""
         try:
             raw = await self._store.get(SITE_KEY_PREFIX + sitekey)
         except StoreError:
@@ -242,6 +248,11 @@ class SiteRegistry:
         if sitekey is None:
             return None
         site = await self.get(sitekey)
+        if site is not None and not hmac.compare_digest(site.secret_hash, digest):
+            # The index names this site but the cached record holds another secret hash:
+            # another worker rotated the secret since this one cached the record. Read it
+            # again rather than refuse the new secret until the cache expires.
+            site = await self._load(sitekey, self._cache.get(sitekey), now)
         if site is None or not hmac.compare_digest(site.secret_hash, digest):
             return None
         return site
