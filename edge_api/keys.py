@@ -9,6 +9,7 @@ can never be passed off as another.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import hmac
 import os
@@ -107,20 +108,29 @@ def load_admin_token(settings: Settings) -> str | None:
 
 
 def dev_secret(data_dir: Path, name: str, make: Callable[[], str]) -> str:
-    """Read ``name`` from the dev secrets file, creating it (mode 0600) if needed."""
+    """Read ``name`` from the dev secrets file, creating it (mode 0600) if needed.
+
+    Several dev processes may start at once on one data dir: an exclusive lock on a
+    side file makes the read-or-create one step, so they all end up with the same keys.
+    """
     path = data_dir / DEV_KEYS_FILE
-    stored: dict[str, str] = {}
-    if path.exists():
-        try:
-            stored = orjson.loads(path.read_bytes())
-        except orjson.JSONDecodeError:
-            raise ConfigError(f"{path} is not valid JSON; delete it to regenerate") from None
-    if name not in stored:
-        stored[name] = make()
-        data_dir.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(orjson.dumps(stored, option=orjson.OPT_INDENT_2))
-        tmp.replace(path)
-    return stored[name]
+    data_dir.mkdir(parents=True, exist_ok=True)
+    lock_fd = os.open(path.with_suffix(".lock"), os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(lock_fd, fcntl.LOCK_EX)
+        stored: dict[str, str] = {}
+        if path.exists():
+            try:
+                stored = orjson.loads(path.read_bytes())
+            except orjson.JSONDecodeError:
+                raise ConfigError(f"{path} is not valid JSON; delete it to regenerate") from None
+        if name not in stored:
+            stored[name] = make()
+            tmp = path.with_suffix(".tmp")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(orjson.dumps(stored, option=orjson.OPT_INDENT_2))
+            tmp.replace(path)
+        return stored[name]
+    finally:
+        os.close(lock_fd)  # closing releases the lock

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import secrets
 import stat
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from edge_api import ConfigError, Secret, Settings
-from edge_api.keys import KeyRing, load_admin_token, load_keyring
+from edge_api.keys import KeyRing, dev_secret, load_admin_token, load_keyring
 
 
 def test_defaults_are_dev_with_embedded_store() -> None:
@@ -90,6 +93,17 @@ def test_dev_keys_are_generated_once_and_private(tmp_path: Path) -> None:
     assert token and load_admin_token(settings) == token
     mode = stat.S_IMODE((tmp_path / "keys.json").stat().st_mode)
     assert mode == 0o600
+
+
+def test_dev_processes_starting_together_share_one_set_of_keys(tmp_path: Path) -> None:
+    # Each thread opens the lock file itself, so they contend as separate processes do.
+    def slow_make() -> str:
+        time.sleep(0.02)  # widens the read-then-write window the lock must close
+        return secrets.token_hex(16)
+
+    with ThreadPoolExecutor(8) as pool:
+        values = list(pool.map(lambda _: dev_secret(tmp_path, "signing", slow_make), range(8)))
+    assert len(set(values)) == 1
 
 
 def test_production_has_no_generated_admin_token(tmp_path: Path) -> None:
