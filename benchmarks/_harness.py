@@ -151,13 +151,19 @@ def run_wrk(
     threads: int = 1,
     delay_ms: float | None = None,
 ) -> WrkResult:
-    """wrk, flat out; with ``delay_ms`` each connection pauses that long between requests."""
+    """wrk, flat out; with ``delay_ms`` each connection pauses that long on average
+    between requests."""
     wrk = shutil.which("wrk")
     if wrk is None:
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
     if delay_ms is not None:
         paced = script.with_name(script.stem + "-paced.lua")
-        paced.write_text(f'dofile("{script}")\ndelay = function() return {delay_ms:.3f} end\n')
+        # Exponential pauses (Poisson arrivals): equal pauses keep the connections in
+        # step, and their bursts would queue behind each other.
+        paced.write_text(
+            f'dofile("{script}")\nmath.randomseed(os.time())\n'
+            f"delay = function() return -math.log(1 - math.random()) * {delay_ms:.3f} end\n"
+        )
         script = paced
     command = [
         wrk,
