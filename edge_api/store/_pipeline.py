@@ -3,6 +3,12 @@
 redis-py's asyncio client costs far more per command than Redis does. Like ioredis's
 auto-pipelining, every command issued during one event-loop turn is queued and sent
 in a single pipeline on the next turn; each caller awaits its own reply.
+
+On a single Redis the batch goes out on a pooled connection as one packed write and
+its replies are read back in order: redis-py's ``Pipeline`` object (its command stack,
+retry wrapper and reply callbacks) cost more CPU per batch than the round trip itself.
+A cluster batch still goes through redis-py's cluster pipeline, which routes each
+command to its node. Replies are raw either way (no redis-py reply callbacks).
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-from redis.exceptions import NoScriptError, RedisError
+from redis.exceptions import NoScriptError, RedisError, ResponseError
 
 from edge_api._exceptions import StoreError, StoreUnavailable
 from edge_api.store._breaker import CircuitBreaker
@@ -32,8 +38,11 @@ class AutoPipeline:
         breaker: CircuitBreaker,
         scripts: dict[str, str],
         on_batch: Callable[[int, float, bool], None] | None = None,
+        direct: bool = False,
     ) -> None:
+        """``direct``: ``client`` is a single Redis whose pool the batches may use."""
         self._client = client
+        self._direct = direct
         self._timeout = timeout
         self._breaker = breaker
         self._scripts = scripts  # sha1 -> source, to reload after SCRIPT FLUSH / failover
@@ -70,16 +79,43 @@ class AutoPipeline:
         ok = False
         try:
             async with asyncio.timeout(self._timeout):
-                pipe = self._client.pipeline(transaction=False)
-                for args, options in commands:
-                    pipe.execute_command(*args, **options)
-                results: list[Any] = await pipe.execute(raise_on_error=False)
+                if self._direct:
+                    results = await self._send_on_connection(commands)
+                else:
+                    pipe = self._client.pipeline(transaction=False)
+                    for args, options in commands:
+                        pipe.execute_command(*args, **options)
+                    results = await pipe.execute(raise_on_error=False)
             ok = True
             return results
         finally:
             self.round_trips += 1
             if self._on_batch is not None:
                 self._on_batch(len(commands), loop.time() - start, ok)
+
+    async def _send_on_connection(self, commands: list[Command]) -> list[Any]:
+        """One write of every command, then each reply in order; a command's error
+        reply is its result, as with ``raise_on_error=False``."""
+        pool = self._client.connection_pool
+        connection = await pool.get_connection()
+        try:
+            await connection.send_packed_command(
+                connection.pack_commands([args for args, _ in commands])
+            )
+            results: list[Any] = []
+            for _ in commands:
+                try:
+                    results.append(await connection.read_response())
+                except ResponseError as exc:
+                    results.append(exc)
+            return results
+        except BaseException:
+            # Cut off mid-batch (timeout, cancellation, broken socket): replies may be
+            # left unread, so this connection must not serve anyone else.
+            await connection.disconnect(nowait=True)
+            raise
+        finally:
+            await pool.release(connection)
 
     async def _flush(self, batch: list[tuple[Command, asyncio.Future[Any]]]) -> None:
         commands = [command for command, _ in batch]

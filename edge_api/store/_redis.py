@@ -90,6 +90,7 @@ class RedisStore:
             breaker=self.breaker,
             scripts={GATE_SHA: GATE_SCRIPT},
             on_batch=on_batch,
+            direct=not self.cluster,
         )
 
     @property

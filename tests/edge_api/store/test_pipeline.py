@@ -1,0 +1,54 @@
+"""Automatic pipelining on a real Redis: replies reach their own callers, and a batch
+cut off mid-way leaves nothing behind on a pooled connection."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import signal
+
+import pytest
+
+from edge_api import StoreError, StoreUnavailable
+from edge_api.store import RedisStore
+from tests.conftest import RedisProcess
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_an_error_reply_fails_only_its_own_command(redis_url: str) -> None:
+    store = RedisStore(redis_url, prefix=f"err:{secrets.token_hex(6)}:")
+    try:
+        await store.set("text", b"not a number", ttl=10)
+        results = await asyncio.gather(
+            store.incr("text", 1, ttl=10),
+            store.incr("counter", 5, ttl=10),
+            store.get("text"),
+            return_exceptions=True,
+        )
+        assert isinstance(results[0], StoreError)
+        assert results[1:] == [5, b"not a number"]
+    finally:
+        await store.close()
+
+
+async def test_a_batch_cut_off_by_the_timeout_leaves_no_reply_behind(
+    redis_process: RedisProcess,
+) -> None:
+    store = RedisStore(redis_process.url, prefix="cut:", timeout=0.2)
+    process = redis_process.process
+    assert process is not None
+    try:
+        await store.set("a", b"first", ttl=60)
+        await store.set("b", b"second", ttl=60)
+        process.send_signal(signal.SIGSTOP)  # Redis takes the command but cannot answer
+        try:
+            with pytest.raises(StoreUnavailable):
+                await store.get("a")
+        finally:
+            process.send_signal(signal.SIGCONT)
+        # Had the connection gone back to the pool, this would read "a"'s late reply.
+        assert await store.get("b") == b"second"
+        assert await store.get("a") == b"first"
+    finally:
+        await store.close()
