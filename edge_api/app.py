@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
@@ -133,6 +134,11 @@ def create_app(
         if settings.dev:
             app.state.demo_site = await ensure_demo_site(services)
         await analytics.start()
+        # What start-up built (modules, the model, numba's compiled kernels) lives as long
+        # as the worker: keep it out of the collector's full passes, which took over
+        # 100 ms on that heap and stalled whichever requests were in flight.
+        gc.collect()
+        gc.freeze()
         try:
             yield
         finally:
