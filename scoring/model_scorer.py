@@ -92,9 +92,7 @@ class ModelScorer:
         self._on_shadow = on_shadow
         self._ranges: dict[str, _Ranges] = {}
         self._lock = threading.Lock()
-        # Compile (or load from numba's cache) the feature kernel now, not on the
-        # first submit.
-        pointer.extract([(0.0, 0.0, 0.0, 0), (50.0, 10.0, 5.0, 0), (100.0, 30.0, 9.0, 0)])
+        pointer.warm_up()
 
     # -- model management -------------------------------------------------
     @property

@@ -1,9 +1,13 @@
-"""The pointer kinematics as one compiled loop (numba), when numba is installed.
+"""The pointer kinematics as compiled loops (numba), when numba is installed.
 
 Same values as the numpy implementation in :mod:`scoring.features.pointer`
 (tests compare the two on random trajectories); it exists only because ~50
 numpy calls of fixed overhead each cost more than the arithmetic. Without
-numba (the ``fast`` extra), the numpy path runs.
+numba (the ``fast`` extra), the numpy path runs. :func:`both_scales` does
+the fine and the coarse grid in one call; :func:`compile_kernel` is shared
+with :mod:`scoring.features._kernel_fine`. Numba compiles the grid constants of
+:mod:`scoring.features._grid` in and its cache does not notice when they change:
+after changing one, delete ``scoring/features/__pycache__/*.nb[ci]``.
 """
 
 from __future__ import annotations
@@ -14,9 +18,18 @@ from typing import Any
 
 import numpy as np
 
-from scoring.features._grid import GRID_MS, HOLD_GAP_MS, Array
+from scoring.features._grid import COARSE_GRID_MS, GRID_MS, HOLD_GAP_MS, Array
 
-__all__ = ["AVAILABLE", "BACK_SPEED", "RISE_EPS", "STILL_SPEED", "kinematics"]
+__all__ = [
+    "AVAILABLE",
+    "BACK_SPEED",
+    "COARSE_SLOTS",
+    "FLAT_VAR",
+    "RISE_EPS",
+    "STILL_SPEED",
+    "both_scales",
+    "compile_kernel",
+]
 
 # Below this speed (px/ms) a grid step counts as standing still.
 STILL_SPEED = 0.02
@@ -24,33 +37,62 @@ STILL_SPEED = 0.02
 BACK_SPEED = 0.05
 # Step-length changes below this (px) are rounding, not acceleration.
 RISE_EPS = 1e-9
+# Log-curvature spread (variance per point) below this is one curvature, seen
+# through rounding: the speed-curvature slope is then 0, not a ratio of errors.
+FLAT_VAR = 1e-12
+# The kinematics that change with the grid (all but path shape, straightness and
+# mean speed), in their ``out`` slots: measured again on the coarse grid.
+COARSE_SLOTS = (7, *range(9, 26))
 
 
-def _kinematics(t: Array, x: Array, y: Array, out: Array) -> bool:
-    """Fill ``out[1:26]`` from one movement; False when there is too little movement."""
+def _grid(t: Array, x: Array, y: Array, step: float) -> tuple[Array, Array, Array]:
+    """``t``, ``x``, ``y`` on a grid of ``step`` ms, as :func:`scoring.features._grid.resample`."""
     n = t.size
     gaps = 0
     for i in range(1, n):
         if t[i] - t[i - 1] > HOLD_GAP_MS:
             gaps += 1
+    tt, xx, yy = t, x, y
     m = n + gaps
-    tt = np.empty(m)
-    xx = np.empty(m)
-    yy = np.empty(m)
-    j = 0
-    for i in range(n):
-        if i > 0 and t[i] - t[i - 1] > HOLD_GAP_MS:
-            tt[j] = t[i] - GRID_MS
-            xx[j] = x[i - 1]
-            yy[j] = y[i - 1]
+    if gaps:
+        tt = np.empty(m)
+        xx = np.empty(m)
+        yy = np.empty(m)
+        j = 0
+        for i in range(n):
+            if i > 0 and t[i] - t[i - 1] > HOLD_GAP_MS:
+                tt[j] = t[i] - step
+                xx[j] = x[i - 1]
+                yy[j] = y[i - 1]
+                j += 1
+            tt[j] = t[i]
+            xx[j] = x[i]
+            yy[j] = y[i]
             j += 1
-        tt[j] = t[i]
-        xx[j] = x[i]
-        yy[j] = y[i]
-        j += 1
-    tg = np.arange(t[0], t[n - 1] + 1e-9, GRID_MS)
-    xg = np.interp(tg, tt, xx)
-    yg = np.interp(tg, tt, yy)
+    tg = np.arange(t[0], t[n - 1] + 1e-9, step)
+    # np.interp's formula, but one forward walk for both coordinates: both time
+    # axes are sorted, and numba's general np.interp costs more than the rest.
+    g = tg.size
+    xg = np.empty(g)
+    yg = np.empty(g)
+    j = 0
+    for i in range(g):
+        at = tg[i]
+        while j < m - 1 and tt[j + 1] <= at:
+            j += 1
+        if j == m - 1 or tt[j] == at:
+            xg[i] = xx[j]
+            yg[i] = yy[j]
+        else:
+            span = tt[j + 1] - tt[j]
+            xg[i] = (xx[j + 1] - xx[j]) / span * (at - tt[j]) + xx[j]
+            yg[i] = (yy[j + 1] - yy[j]) / span * (at - tt[j]) + yy[j]
+    return tg, xg, yg
+
+
+def _kinematics(tg: Array, xg: Array, yg: Array, grid_ms: float, out: Array) -> bool:
+    """Fill ``out[1:26]`` from one movement on its grid (``tg``, ``xg``, ``yg``,
+    ``grid_ms`` apart); False when there is too little movement."""
     g = tg.size
     k = g - 1
     if k < 3:
@@ -91,7 +133,7 @@ def _kinematics(t: Array, x: Array, y: Array, out: Array) -> bool:
             perp = abs(py * ux - px * uy)
             lat = max(lat, perp)
             far = max(far, along)
-            if i > 0 and along - prev < -BACK_SPEED * GRID_MS:
+            if i > 0 and along - prev < -BACK_SPEED * grid_ms:
                 back += 1
             prev = along
         out[5] = lat / disp
@@ -102,8 +144,8 @@ def _kinematics(t: Array, x: Array, y: Array, out: Array) -> bool:
         out[6] = 0.0
         out[7] = 0.0
     mean = path / k
-    out[8] = mean / GRID_MS
-    out[9] = smax / GRID_MS
+    out[8] = mean / grid_ms
+    out[9] = smax / grid_ms
     # Two-pass variances: E[x^2] - E[x]^2 cancels badly at constant speed.
     sq = 0.0
     for i in range(k):
@@ -111,7 +153,7 @@ def _kinematics(t: Array, x: Array, y: Array, out: Array) -> bool:
     out[10] = math.sqrt(sq / k) / mean
     out[11] = imax / (k - 1)
     out[12] = (step[0] + step[1] + step[2]) / 3.0 / smax
-    still = STILL_SPEED * GRID_MS
+    still = STILL_SPEED * grid_ms
     nm = 0
     last3 = 0.0
     seen = 0
@@ -194,7 +236,7 @@ def _kinematics(t: Array, x: Array, y: Array, out: Array) -> bool:
         out[21] = const / (nm - 1)
         if bent > 4:
             var = sxx - sx * sx / bent
-            out[25] = (sxy - sx * sy / bent) / var if var > 0.0 else 0.0
+            out[25] = (sxy - sx * sy / bent) / var if var > FLAT_VAR * bent else 0.0
     else:
         out[17] = 0.0
         out[18] = 0.0
@@ -210,15 +252,38 @@ def _kinematics(t: Array, x: Array, y: Array, out: Array) -> bool:
     return True
 
 
-def _compile() -> Callable[[Array, Array, Array, Array], bool] | None:
+def _both_scales(t: Array, x: Array, y: Array, out: Array, at: int) -> tuple[bool, Array, Array]:
+    """Kinematics on the fine grid into ``out[1:26]``, the ``COARSE_SLOTS`` of the
+    coarse grid into ``out[at:]``; returns (enough movement, fine grid x, y)."""
+    tg, xg, yg = _grid_jit(t, x, y, GRID_MS)
+    if not _kinematics_jit(tg, xg, yg, GRID_MS, out):
+        return False, xg, yg
+    tc, xc, yc = _grid_jit(t, x, y, COARSE_GRID_MS)
+    coarse = np.full(26, np.nan)
+    if _kinematics_jit(tc, xc, yc, COARSE_GRID_MS, coarse):
+        for j in range(len(COARSE_SLOTS)):
+            out[at + j] = coarse[COARSE_SLOTS[j]]
+    return True, xg, yg
+
+
+def compile_kernel(fn: Callable[..., Any]) -> Any:
+    """``fn`` compiled by numba (cached on disk), or None without numba.
+
+    A compiled function may call others only from its own module: numba's cache
+    would not notice a change in another file.
+    """
     try:
         import numba
     except ImportError:
         return None
     jit: Any = numba.njit(cache=True, nogil=True, fastmath=False)
-    compiled: Callable[[Array, Array, Array, Array], bool] = jit(_kinematics)
-    return compiled
+    return jit(fn)
 
 
-kinematics = _compile()
-AVAILABLE = kinematics is not None
+# Compiled helpers under the names _both_scales calls.
+_grid_jit = compile_kernel(_grid)
+_kinematics_jit = compile_kernel(_kinematics)
+both_scales: Callable[[Array, Array, Array, Array, int], tuple[bool, Array, Array]] | None = (
+    compile_kernel(_both_scales)
+)
+AVAILABLE = both_scales is not None

@@ -5,7 +5,10 @@ everything since page load; what matters is the approach and the click). The
 movement part runs from the window start to the last move before the last
 button press (or to the last event when there was no press). Kinematics are
 computed on a fixed time grid (:mod:`scoring.features._grid`), so neither the
-browser's event rate nor a bot loop's sleep leaks into them.
+browser's event rate nor a bot loop's sleep leaks into them. The same
+kinematics are measured again on a 60 ms grid (``pointer.*_60ms``), and two
+more groups read the 20 ms grid: :mod:`scoring.features.shape` (sub-movements,
+smooth-curve fits) and :mod:`scoring.features.noise` (the residual after smoothing).
 
 This runs inline on every submit: positions are complex numbers (one
 interpolation, rotations for free) and every statistic is a handful of numpy
@@ -16,24 +19,23 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from itertools import chain
 from operator import itemgetter
+from typing import Any
 
 import msgspec
 import numpy as np
 
-from scoring.features import _kernel
-from scoring.features._grid import GRID_MS, Array, CArray, resample
-from scoring.features._kernel import BACK_SPEED, RISE_EPS, STILL_SPEED
+from scoring.features import _kernel, _kernel_fine, noise, shape
+from scoring.features._grid import COARSE_GRID_MS, GRID_MS, Array, CArray, resample
+from scoring.features._kernel import BACK_SPEED, FLAT_VAR, RISE_EPS, STILL_SPEED
 
-__all__ = ["NAMES", "WINDOW_MS", "extract", "extract_array", "extract_with"]
-
-Kernel = Callable[[Array, Array, Array, Array], bool]
+__all__ = ["NAMES", "WINDOW_MS", "extract", "extract_array", "extract_with", "warm_up"]
 
 WINDOW_MS = 6000.0
 
-NAMES: tuple[str, ...] = (
+_BASE: tuple[str, ...] = (
     "pointer.missing",
     "pointer.duration",
     "pointer.path_len",
@@ -64,7 +66,14 @@ NAMES: tuple[str, ...] = (
     "pointer.hold",
     "pointer.press_move",
 )
+_COARSE_SRC = np.array(_kernel.COARSE_SLOTS)
+_COARSE = tuple(f"{_BASE[i]}_60ms" for i in _COARSE_SRC)
+NAMES: tuple[str, ...] = _BASE + _COARSE + shape.NAMES + noise.NAMES
 _N = len(NAMES)
+_C0 = len(_BASE)
+_COARSE_AT = slice(_C0, _C0 + len(_COARSE))
+_SHAPE_AT = slice(_COARSE_AT.stop, _COARSE_AT.stop + len(shape.NAMES))
+_NOISE_AT = slice(_SHAPE_AT.stop, _N)
 _I = {n: i for i, n in enumerate(NAMES)}
 _DWELL, _HOLD, _PRESS_MOVE = _I["pointer.end_dwell"], _I["pointer.hold"], _I["pointer.press_move"]
 _DURATION = _I["pointer.duration"]
@@ -135,11 +144,16 @@ def extract_array(ev: Array) -> Array:
 
 def extract(events: Sequence[Event] | None) -> Array:
     """Feature vector (``NAMES`` order) of a pointer section; NaN where undefined."""
-    return extract_with(events, _kernel.kinematics)
+    return extract_with(events, _COMPILED)
 
 
-def extract_with(events: Sequence[Event] | None, kernel: Kernel | None) -> Array:
-    """:func:`extract` with the compiled kernel, or with numpy when ``kernel`` is None."""
+def warm_up() -> None:
+    """Compile (or load from numba's cache) every kernel now, not on a first request."""
+    extract([(0.0, 0.0, 0.0, 0), (50.0, 10.0, 5.0, 0), (100.0, 30.0, 9.0, 0)])
+
+
+def extract_with(events: Sequence[Event] | None, compiled: bool) -> Array:
+    """:func:`extract` with the compiled kernels, or with numpy when ``compiled`` is False."""
     if not events:
         return _missing()
     n = len(events)
@@ -176,23 +190,49 @@ def extract_with(events: Sequence[Event] | None, kernel: Kernel | None) -> Array
     if m < 2 or events[end - 1][0] - events[start][0] < 2 * GRID_MS:
         return out
     t, x, y = _columns(events[start:end])
-    if kernel is not None:
-        if not kernel(t, x, y, out):
-            out[_DURATION] = math.log1p(events[end - 1][0] - events[start][0])
-        return out
-    tg, zg = resample(t, x + 1j * y)
+    ok = _compiled(t, x, y, out) if compiled else _numpy(t, x, y, out)
+    if not ok:
+        out[_DURATION] = math.log1p(events[end - 1][0] - events[start][0])
+    return out
+
+
+def _compiled(t: Array, x: Array, y: Array, out: Array) -> bool:
+    ok, xg, yg = _both_scales(t, x, y, out, _COARSE_AT.start)
+    if ok:
+        _fine(xg, yg, shape.basis(xg.size - 1), out, _SHAPE_AT.start, _NOISE_AT.start, _N)
+    return bool(ok)
+
+
+# The compiled kernels (None without numba, when _compiled is never called).
+_both_scales: Any = _kernel.both_scales
+_fine: Any = _kernel_fine.fine
+_COMPILED = _both_scales is not None and _fine is not None
+
+
+def _numpy(t: Array, x: Array, y: Array, out: Array) -> bool:
+    z = x + 1j * y
+    tg, zg = resample(t, z)
     dz = zg[1:] - zg[:-1]
     step = np.abs(dz)
     path = float(_sum(step))
     if step.size < 3 or path < 1.0:
-        out[_DURATION] = math.log1p(events[end - 1][0] - events[start][0])
-        return out
-    _kinematics(out, float(tg[-1] - tg[0]), zg, dz, step, path)
-    return out
+        return False
+    _kinematics(out, float(tg[-1] - tg[0]), zg, dz, step, path, GRID_MS)
+    shape.compute(zg, step, path, shape.basis(step.size), out[_SHAPE_AT])
+    noise.compute(zg, dz, step, out[_NOISE_AT])
+    tc, zc = resample(t, z, COARSE_GRID_MS)
+    dzc = zc[1:] - zc[:-1]
+    stepc = np.abs(dzc)
+    pathc = float(_sum(stepc))
+    if stepc.size >= 3 and pathc >= 1.0:
+        coarse = np.full(26, np.nan)
+        _kinematics(coarse, float(tc[-1] - tc[0]), zc, dzc, stepc, pathc, COARSE_GRID_MS)
+        out[_COARSE_AT] = coarse[_COARSE_SRC]
+    return True
 
 
 def _kinematics(
-    out: Array, duration: float, z: CArray, dz: CArray, step: Array, path: float
+    out: Array, duration: float, z: CArray, dz: CArray, step: Array, path: float, grid_ms: float
 ) -> None:
     k = step.size
     imax = int(step.argmax())
@@ -209,18 +249,18 @@ def _kinematics(
         along = w.real
         out[5] = float(_max(np.abs(w.imag))) / disp
         out[6] = max(0.0, float(_max(along)) - disp) / disp
-        back = np.count_nonzero(along[1:] - along[:-1] < -BACK_SPEED * GRID_MS)
+        back = np.count_nonzero(along[1:] - along[:-1] < -BACK_SPEED * grid_ms)
         out[7] = back / k
     else:
         out[5] = out[6] = out[7] = 0.0
     mean = path / k
-    out[8] = mean / GRID_MS
-    out[9] = smax / GRID_MS
+    out[8] = mean / grid_ms
+    out[9] = smax / grid_ms
     d = step - mean
     out[10] = math.sqrt(float(np.dot(d, d)) / k) / mean
     out[11] = imax / (k - 1)
     out[12] = float(_sum(step[:3])) / 3.0 / smax
-    moving = step > STILL_SPEED * GRID_MS
+    moving = step > STILL_SPEED * grid_ms
     vm = step[moving]
     nm = vm.size
     out[13] = float(_sum(vm[-3:])) / min(3, nm) / smax if nm else 0.0
@@ -254,7 +294,7 @@ def _kinematics(
             lc = np.log(aturn[bent]) - ls
             lc -= float(_sum(lc)) / lc.size
             var = float(np.dot(lc, lc))
-            out[25] = float(np.dot(lc, ls)) / var if var > 0.0 else 0.0
+            out[25] = float(np.dot(lc, ls)) / var if var > FLAT_VAR * lc.size else 0.0
     else:
         out[17] = out[18] = out[20] = out[21] = 0.0
         out[19] = 1.0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,25 @@ def line_events(n: int, dt: float, step: float, *, click: bool = True) -> list[l
         t, x = ev[-1][0], ev[-1][1]
         ev += [[t + 120.0, x, 200.0, 1], [t + 210.0, x, 200.0, 2]]
     return ev
+
+
+def grid_events(xs: Sequence[float], ys: Sequence[float]) -> list[list[float]]:
+    """Moves at ``(xs[i], ys[i])`` every 20 ms (on the features' grid), then a click."""
+    ev: list[list[float]] = [
+        [20.0 * i, x, y, 0] for i, (x, y) in enumerate(zip(xs, ys, strict=True))
+    ]
+    t, x, y = ev[-1][0], ev[-1][1], ev[-1][2]
+    return [*ev, [t + 120.0, x, y, 1], [t + 210.0, x, y, 2]]
+
+
+def pointer_features(events: list[list[float]]) -> dict[str, float]:
+    """Pointer features by name, checking that numpy and the compiled kernels agree."""
+    from scoring.features import pointer
+
+    ev = [(e[0], e[1], e[2], int(e[3])) for e in events]
+    slow = pointer.extract_with(ev, compiled=False)
+    np.testing.assert_allclose(pointer.extract(ev), slow, rtol=1e-9, atol=1e-12)
+    return {n: float(v) for n, v in zip(pointer.NAMES, slow, strict=True)}
 
 
 @pytest.fixture(scope="session")

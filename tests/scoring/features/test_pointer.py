@@ -16,7 +16,7 @@ F = {n: i for i, n in enumerate(pointer.NAMES)}
 
 def feat(events: list[list[float]]) -> dict[str, float]:
     ev = [(e[0], e[1], e[2], int(e[3])) for e in events]
-    v = pointer.extract_with(ev, None)
+    v = pointer.extract_with(ev, compiled=False)
     # Both implementations must give the hand-computed answers.
     np.testing.assert_allclose(pointer.extract(ev), v, rtol=1e-9, atol=1e-12)
     return {n: float(v[i]) for n, i in F.items()}
@@ -141,8 +141,8 @@ def test_compiled_kernel_matches_numpy(seed: int) -> None:
     if rng.random() < 0.7:
         end = ev[-1]
         ev += [(end[0] + 100.0, end[1], end[2], 1), (end[0] + 180.0, end[1], end[2], 2)]
-    fast = pointer.extract_with(ev, _kernel.kinematics)
-    slow = pointer.extract_with(ev, None)
+    fast = pointer.extract_with(ev, compiled=True)
+    slow = pointer.extract_with(ev, compiled=False)
     np.testing.assert_allclose(fast, slow, rtol=1e-9, atol=1e-12)
 
 
@@ -157,3 +157,20 @@ def test_packed_and_plain_conversions_agree() -> None:
         ]
         a = np.asarray(ev, dtype=np.float64)
         np.testing.assert_array_equal(pointer.extract(ev), pointer.extract_array(a))
+
+
+def test_kinematics_again_on_the_coarse_grid() -> None:
+    f = feat(line_events(51, 10.0, 5.0))  # 0.5 px/ms for 500 ms
+    assert f["pointer.speed_max_60ms"] == pytest.approx(0.5)
+    assert f["pointer.speed_cv_60ms"] == pytest.approx(0.0, abs=1e-9)
+    assert f["pointer.pause_frac_60ms"] == 0.0
+    # Speed alternating 0.2 and 0.8 px/ms every 20 ms: jerky on the fine grid
+    # (4 and 16 px, cv 6 / 10), smoother on the 60 ms one: coarse steps of three
+    # fine ones are 24 and 36 px, cv 6 / 30.
+    xs = np.cumsum([0.0] + [4.0, 16.0] * 30).tolist()
+    g = feat([[20.0 * i, x, 0.0, 0] for i, x in enumerate(xs)])
+    assert g["pointer.speed_cv"] == pytest.approx(0.6)
+    assert g["pointer.speed_cv_60ms"] == pytest.approx(0.2)
+    # No 60 ms block for a movement shorter than three coarse steps.
+    h = feat(line_events(8, 20.0, 5.0))  # 140 ms
+    assert not math.isnan(h["pointer.speed_cv"]) and math.isnan(h["pointer.speed_cv_60ms"])
