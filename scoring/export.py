@@ -76,5 +76,8 @@ def export_lightgbm(
         entry = proto.metadata_props.add()
         entry.key, entry.value = key, text
     proto.producer_name = "palisade-scoring"
+    # The converter names the graph with a random UUID: a fixed name keeps the
+    # file, and so the version id, the same for the same seed and data.
+    g.name = "palisade_pointer"
     onnx.checker.check_model(proto)
     return bytes(proto.SerializeToString())
