@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import resource
 import shutil
 import socket
 import subprocess
@@ -17,6 +18,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import psutil
+import redis
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -126,6 +130,7 @@ def bare_server_command(port: int, server_kind: str = "uvicorn", *, workers: int
 
 @dataclass(frozen=True)
 class WrkResult:
+    requests: int
     requests_per_second: float
     p50_ms: float
     p99_ms: float
@@ -183,7 +188,9 @@ def run_wrk(
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
     errors = re.search(r"Socket errors:.*", output)
     error_count = sum(int(n) for n in re.findall(r"\d+", errors.group(0))) if errors else 0
+    total = re.search(r"(\d+) requests in", output)
     return WrkResult(
+        int(total.group(1)) if total else 0,
         rps,
         _latency(output, "50"),
         _latency(output, "99"),
@@ -216,3 +223,57 @@ def run_wrk_at_rate(
         connections=connections,
         delay_ms=max(0.0, interval_ms - busy_ms),
     )
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and its live children (a server's workers)."""
+    try:
+        root = psutil.Process(pid)
+        processes = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0.0
+    total = 0.0
+    for process in processes:
+        try:
+            times = process.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
+
+
+def redis_cpu_seconds(url: str) -> float:
+    """CPU the Redis server has used (its main thread and helpers), from INFO."""
+    info = redis.Redis.from_url(url).info("cpu")
+    return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
+
+
+def children_cpu_seconds() -> float:
+    """CPU of this process's reaped children (wrk runs), for per-request accounting."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+@dataclass
+class CpuUsed:
+    """CPU seconds a block cost the server (all its workers), Redis and wrk."""
+
+    server: float = 0.0
+    redis: float = 0.0
+    wrk: float = 0.0
+
+    def per_request_us(self, requests: float) -> tuple[float, float, float]:
+        n = max(requests, 1.0)
+        return self.server / n * 1e6, self.redis / n * 1e6, self.wrk / n * 1e6
+
+
+@contextmanager
+def cpu_used(server_pid: int, redis_url: str | None) -> Iterator[CpuUsed]:
+    """Measure the CPU the block costs each process; the figures are set on exit."""
+    used = CpuUsed()
+    server0, wrk0 = tree_cpu_seconds(server_pid), children_cpu_seconds()
+    redis0 = redis_cpu_seconds(redis_url) if redis_url else 0.0
+    yield used
+    used.server = tree_cpu_seconds(server_pid) - server0
+    used.redis = (redis_cpu_seconds(redis_url) - redis0) if redis_url else 0.0
+    used.wrk = children_cpu_seconds() - wrk0

@@ -30,8 +30,10 @@ import redis
 from benchmarks._flow import STEPS, PalisadeWorkload, Site, bare_script
 from benchmarks._harness import (
     ADMIN_TOKEN,
+    CpuUsed,
     WrkResult,
     bare_server_command,
+    cpu_used,
     create_site,
     free_port,
     run_wrk,
@@ -44,7 +46,7 @@ CONNECTIONS = 32
 PACED_CONNECTIONS = 16
 # Requests each step can answer per second per worker on this class of machine, with
 # headroom: enough distinct bodies that wrk never wraps round to a used one.
-BODIES_PER_WORKER_SECOND = {"challenge": 0, "submit": 1_500, "siteverify": 8_000}
+BODIES_PER_WORKER_SECOND = {"challenge": 0, "submit": 3_000, "siteverify": 10_000}
 GOALS = {"siteverify": 0.45, "submit": 0.30}
 P99_GOAL_MS = 10.0
 
@@ -55,6 +57,8 @@ class StepFigures:
     bare_peak: WrkResult
     peak: WrkResult
     half: WrkResult
+    bare_cpu: CpuUsed  # during the bare peak run
+    cpu: CpuUsed  # during Palisade's peak run
 
 
 def palisade_command(port: int, workers: int, server_kind: str) -> list[str]:
@@ -109,6 +113,8 @@ class Deployment:
     bare_url: str
     palisade_url: str
     workload: PalisadeWorkload
+    bare_pid: int
+    palisade_pid: int
 
 
 @contextmanager
@@ -123,13 +129,13 @@ def deployment(kind: str, args: argparse.Namespace, work: Path) -> Iterator[Depl
             {},
             bare_url + "/bare",
             work / f"bare-{kind}.log",
-        ),
+        ) as bare_pid,
         server(
             palisade_command(palisade_port, args.workers, kind),
             production_env(work, args.redis, signing_keys),
             palisade_url + "/readyz",
             work / f"palisade-{kind}.log",
-        ),
+        ) as palisade_pid,
     ):
         created = create_site(palisade_url, hostnames=["bench.example"], score_threshold=0.0)
         workload = PalisadeWorkload(
@@ -138,7 +144,7 @@ def deployment(kind: str, args: argparse.Namespace, work: Path) -> Iterator[Depl
         # Warm both up (imports, first connections, the model's first calls).
         run_wrk(bare_url, bare_script(work), seconds=1, connections=CONNECTIONS)
         run_wrk(palisade_url, workload.script("submit", 2_000), seconds=1, connections=8)
-        yield Deployment(kind, bare_url, palisade_url, workload)
+        yield Deployment(kind, bare_url, palisade_url, workload, bare_pid, palisade_pid)
 
 
 def measure_step(
@@ -146,15 +152,15 @@ def measure_step(
 ) -> StepFigures:
     count = BODIES_PER_WORKER_SECOND[step] * args.workers * args.seconds
     workload = target.workload
-    bare_peak = run_wrk(
-        target.bare_url, bare_script(work), seconds=args.seconds, connections=CONNECTIONS
-    )
-    peak = run_wrk(
-        target.palisade_url,
-        workload.script(step, count),
-        seconds=args.seconds,
-        connections=CONNECTIONS,
-    )
+    with cpu_used(target.bare_pid, args.redis) as bare_cpu:
+        bare_peak = run_wrk(
+            target.bare_url, bare_script(work), seconds=args.seconds, connections=CONNECTIONS
+        )
+    script = workload.script(step, count)
+    with cpu_used(target.palisade_pid, args.redis) as cpu:
+        peak = run_wrk(
+            target.palisade_url, script, seconds=args.seconds, connections=CONNECTIONS
+        )
     half = run_wrk_at_rate(
         target.palisade_url,
         lambda: workload.script(step, count),
@@ -162,7 +168,7 @@ def measure_step(
         seconds=args.seconds,
         connections=PACED_CONNECTIONS,
     )
-    return StepFigures(step, bare_peak, peak, half)
+    return StepFigures(step, bare_peak, peak, half, bare_cpu, cpu)
 
 
 def report(
@@ -188,6 +194,15 @@ def report(
         "outcomes from /metrics: "
         + ", ".join(f"{k}={v:.0f}" for k, v in sorted(outcomes.items()) if v)
     )
+    print("CPU per request at peak, microseconds (server = all workers):")
+    print(f"{'step':<12}{'bare server':>12}{'bare wrk':>9}{'server':>8}{'redis':>7}{'wrk':>6}")
+    for f in figures:
+        bare_server, _, bare_wrk = f.bare_cpu.per_request_us(f.bare_peak.requests)
+        server_us, redis_us, wrk_us = f.cpu.per_request_us(f.peak.requests)
+        print(
+            f"{f.step:<12}{bare_server:>12.0f}{bare_wrk:>9.0f}"
+            f"{server_us:>8.0f}{redis_us:>7.0f}{wrk_us:>6.0f}"
+        )
     worst = max(f.half.p99_ms for f in figures)
     print(f"worst p99 at half of peak: {worst:.2f} ms (goal < {P99_GOAL_MS:g} ms)")
 
