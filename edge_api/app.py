@@ -5,13 +5,16 @@ from __future__ import annotations
 import gc
 import logging
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp, ExceptionHandler, Lifespan
 
+from edge_api.access import AccessMiddleware
 from edge_api.admin import admin_routes
 from edge_api.analytics import open_analytics
 from edge_api.analytics.api import analytics_routes
@@ -23,9 +26,9 @@ from edge_api.errors import exception_handlers
 from edge_api.events import EventSink, SubnetHasher
 from edge_api.guard import Guard
 from edge_api.health import healthz, readyz
+from edge_api.hotpath import HotRoute, HotRoutes
 from edge_api.keys import load_admin_token, load_keyring
 from edge_api.metrics import (
-    AccessMiddleware,
     TimedScorer,
     metrics_endpoint,
     observe_store_batch,
@@ -60,14 +63,21 @@ BODY_LIMITS = (
 )
 
 
-def routes() -> list[BaseRoute]:
-    # Hottest routes first: the router tries them in order.
+def hot_routes() -> list[HotRoute]:
+    """The endpoints that carry the traffic, served ahead of Starlette's layers."""
     return [
-        Route("/siteverify", siteverify_endpoint("hcaptcha"), methods=["POST"]),
-        Route("/turnstile/v0/siteverify", siteverify_endpoint("turnstile"), methods=["POST"]),
-        Route("/recaptcha/api/siteverify", siteverify_endpoint("recaptcha"), methods=["POST"]),
-        Route("/v1/submit", submit_endpoint, methods=["POST"]),
-        Route("/v1/challenge", challenge_endpoint, methods=["POST"]),
+        HotRoute("POST", "/siteverify", siteverify_endpoint("hcaptcha")),
+        HotRoute("POST", "/turnstile/v0/siteverify", siteverify_endpoint("turnstile")),
+        HotRoute("POST", "/recaptcha/api/siteverify", siteverify_endpoint("recaptcha")),
+        HotRoute("POST", "/v1/submit", submit_endpoint),
+        HotRoute("POST", "/v1/challenge", challenge_endpoint),
+    ]
+
+
+def routes() -> list[BaseRoute]:
+    # The hot routes too, so that other methods on their paths answer 405 as usual.
+    return [
+        *(Route(r.path, r.endpoint, methods=[r.method]) for r in hot_routes()),
         Route("/v1/challenge", preflight, methods=["OPTIONS"]),
         Route("/v1/submit", preflight, methods=["OPTIONS"]),
         Route("/healthz", healthz, methods=["GET"]),
@@ -86,6 +96,41 @@ def _load_scorer(settings: Settings) -> Scorer:
     return load_default_scorer(settings.model_path, settings.shadow_model_path)
 
 
+class PalisadeApp(Starlette):
+    """Starlette, with ``front`` middleware and the hot routes ahead of its own layers.
+
+    Request accounting and body limits wrap everything; the hot routes are answered
+    next; every other request goes through Starlette's stack as in any Starlette app.
+    """
+
+    def __init__(
+        self,
+        *,
+        front: list[Middleware],
+        hot: list[HotRoute],
+        routes: list[BaseRoute],
+        exception_handlers: Mapping[Any, ExceptionHandler],
+        lifespan: Lifespan[Starlette],
+    ) -> None:
+        super().__init__(routes=routes, exception_handlers=exception_handlers, lifespan=lifespan)
+        self._front = front
+        self._hot = hot
+
+    def build_middleware_stack(self) -> ASGIApp:
+        app: ASGIApp = HotRoutes(
+            super().build_middleware_stack(),
+            routes=self._hot,
+            exception_handlers={
+                key: handler
+                for key, handler in self.exception_handlers.items()
+                if isinstance(key, type)
+            },
+        )
+        for cls, args, kwargs in reversed(self._front):
+            app = cls(app, *args, **kwargs)
+        return app
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -93,7 +138,7 @@ def create_app(
     store: Store | None = None,
     scorer: Scorer | None = None,
     events: EventSink | None = None,
-) -> Starlette:
+) -> PalisadeApp:
     """Build the app. ``clock``, ``store``, ``scorer`` and ``events`` are injectable."""
     settings = settings or Settings.from_env()
     # Fail at start-up, not on the first request, when keys are missing or broken.
@@ -150,12 +195,13 @@ def create_app(
     app_routes = routes() + widget_routes()
     if settings.dev:
         app_routes += demo_routes()
-    return Starlette(
-        routes=app_routes,
-        middleware=[
+    return PalisadeApp(
+        front=[
             Middleware(AccessMiddleware),
             Middleware(BodyLimitMiddleware, limits=BODY_LIMITS),
         ],
+        hot=hot_routes(),
+        routes=app_routes,
         exception_handlers=exception_handlers,
         lifespan=lifespan,
     )

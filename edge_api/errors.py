@@ -7,6 +7,7 @@ import re
 
 import msgspec
 import orjson
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -63,6 +64,17 @@ async def _request_error(request: Request, exc: Exception) -> Response:
     return json_error(exc.status_code, exc.code, exc.detail, path=exc.path)
 
 
+_HTTP_CODES = {400: "invalid_request", 404: "not_found", 405: "method_not_allowed"}
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own refusals (no route, wrong method, a malformed form) as JSON."""
+    assert isinstance(exc, HTTPException)
+    code = _HTTP_CODES.get(exc.status_code, "http_error")
+    headers = dict(exc.headers) if exc.headers else None
+    return json_error(exc.status_code, code, exc.detail, headers=headers)
+
+
 async def _store_error(request: Request, exc: Exception) -> Response:
     logger.warning("store error on %s: %s", request.url.path, exc)
     code = "store_unavailable" if isinstance(exc, StoreUnavailable) else "store_error"
@@ -77,6 +89,7 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
 
 
 exception_handlers = {
+    HTTPException: _http_error,
     RequestError: _request_error,
     StoreError: _store_error,
     Exception: _unexpected,
