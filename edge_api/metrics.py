@@ -1,4 +1,4 @@
-"""Prometheus metrics, the middleware that times every request, and the access log.
+"""Prometheus metrics (the request middleware that feeds some of them: ``edge_api.access``).
 
 With several workers, ``palisade serve`` points ``PROMETHEUS_MULTIPROC_DIR`` at a fresh
 directory before they start; every worker then writes its samples there and
@@ -7,16 +7,10 @@ directory before they start; every worker then writes its samples there and
 
 from __future__ import annotations
 
-import itertools
-import logging
 import os
-import re
-import secrets
-import sys
 import time
 from typing import Any, Literal
 
-import orjson
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
@@ -29,7 +23,6 @@ from prometheus_client import (
 )
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from edge_api.events import DecisionEvent
 from scoring import RequestContext, Scorer, ScoreResult, Signals
@@ -39,7 +32,6 @@ __all__ = [
     "DECISIONS",
     "REQUESTS",
     "REQUEST_SECONDS",
-    "AccessMiddleware",
     "TimedScorer",
     "count_decision",
     "labelled",
@@ -211,125 +203,6 @@ def worker_exit() -> None:
     """At a worker's shutdown in multiprocess mode: drop its live gauges."""
     if os.environ.get(MULTIPROC_ENV):
         multiprocess.mark_process_dead(os.getpid())  # type: ignore[no-untyped-call]
-
-
-_REQUEST_ID_RE = re.compile(rb"^[A-Za-z0-9._-]{8,64}$")
-
-
-class _StderrLines(logging.Handler):
-    """The message alone, one per line, on whatever ``sys.stderr`` is at the time."""
-
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            sys.stderr.write(record.getMessage() + "\n")
-        except Exception:
-            self.handleError(record)
-
-
-def _access_logger() -> logging.Logger | None:
-    """``palisade.access``: one JSON object per line on stderr, unless turned off."""
-    if os.environ.get("PALISADE_ACCESS_LOG", "on").lower() in ("off", "0", "false", "no"):
-        return None
-    logger = logging.getLogger("palisade.access")
-    if not logger.handlers:
-        logger.addHandler(_StderrLines())
-        logger.setLevel(logging.INFO)
-        logger.propagate = False
-    return logger
-
-
-class AccessMiddleware:
-    """Per-request accounting in one layer: the request id, latency, counts, access log.
-
-    The request id is taken from a sane ``X-Request-Id`` (set by the CDN) or made
-    here, kept in ``scope["state"]`` and echoed on the response. Metrics are labelled
-    by route template, never by raw path. The access log line carries the path but
-    never the query string (it could hold a secret someone put there by mistake).
-    """
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-        # labels() takes a lock and builds a tuple each call: keep the children.
-        self._latency: dict[str, Histogram] = {}
-        self._counts: dict[tuple[str, str, int], Counter] = {}
-        self._log = _access_logger()
-        # Request ids must be unique, not secret: a random prefix and a counter cost no
-        # system call per request (os.urandom does). The prefix is drawn at the first
-        # request, in the worker, so workers forked from one app never share it.
-        self._id_prefix = ""
-        self._id_counter = itertools.count()
-
-    def _next_request_id(self) -> bytes:
-        if not self._id_prefix:
-            self._id_prefix = secrets.token_hex(4)
-        return f"{self._id_prefix}{next(self._id_counter) & 0xFFFFFFFF:08x}".encode()
-
-    def _observe(self, route: str, method: str, status: int, seconds: float) -> None:
-        latency = self._latency.get(route)
-        if latency is None:
-            latency = self._latency[route] = REQUEST_SECONDS.labels(route)
-        latency.observe(seconds)
-        key = (route, method, status)
-        count = self._counts.get(key)
-        if count is None:
-            count = self._counts[key] = REQUESTS.labels(route, method, str(status))
-        count.inc()
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        start = time.perf_counter()
-        status = 500
-        request_id = b""
-        for name, value in scope["headers"]:
-            if name == b"x-request-id" and _REQUEST_ID_RE.match(value):
-                request_id = value
-                break
-        if not request_id:
-            request_id = self._next_request_id()
-        scope.setdefault("state", {})["request_id"] = request_id.decode()
-
-        async def send_status(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id)]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_status)
-        finally:
-            route = getattr(scope.get("route"), "path", "unmatched")
-            seconds = time.perf_counter() - start
-            self._observe(route, scope["method"], status, seconds)
-            if self._log is not None:
-                self._access(scope, route, status, seconds, request_id)
-
-    def _access(
-        self, scope: Scope, route: str, status: int, seconds: float, request_id: bytes
-    ) -> None:
-        assert self._log is not None
-        client = scope.get("client")
-        line = {
-            "ts": round(time.time(), 3),
-            "level": "info",
-            "event": "request",
-            "request_id": request_id.decode(),
-            "method": scope["method"],
-            "path": scope["path"][:200],
-            "route": route,
-            "status": status,
-            "duration_ms": round(seconds * 1000, 3),
-            # The socket peer (usually the proxy/CDN); the client IP itself is not logged.
-            "peer": client[0] if client else None,
-        }
-        # A hand-made record skips Logger.findCaller's stack walk on this hot path.
-        self._log.handle(
-            logging.LogRecord(
-                "palisade.access", logging.INFO, "", 0, orjson.dumps(line).decode(), None, None
-            )
-        )
 
 
 def _registry() -> CollectorRegistry:

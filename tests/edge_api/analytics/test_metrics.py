@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 import secrets
@@ -52,23 +51,16 @@ def test_decision_inference_and_redis_metrics(
         assert _value(after, "palisade_redis_circuit_state") == 2
 
 
-def test_access_log_one_json_line_per_request(tmp_path: Path, clock: FakeClock) -> None:
-    lines: list[str] = []
-
-    class Collect(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            lines.append(record.getMessage())
-
-    handler = Collect()
-    logging.getLogger("palisade.access").addHandler(handler)
-    try:
-        lab: Lab
-        for lab in open_lab(tmp_path, clock, None):
-            lines.clear()
-            given = lab.h.client.get("/healthz", headers={"X-Request-Id": "cdn-req-abcdef12"})
-            made = lab.h.client.get("/v1/analytics/pk_x/outcomes?secret=leak")
-    finally:
-        logging.getLogger("palisade.access").removeHandler(handler)
+def test_access_log_one_json_line_per_request(
+    tmp_path: Path, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lab: Lab
+    for lab in open_lab(tmp_path, clock, None):
+        capsys.readouterr()
+        given = lab.h.client.get("/healthz", headers={"X-Request-Id": "cdn-req-abcdef12"})
+        made = lab.h.client.get("/v1/analytics/pk_x/outcomes?secret=leak")
+    # The lines are on stderr once the lifespan has ended at the latest.
+    lines = [line for line in capsys.readouterr().err.splitlines() if '"event":"request"' in line]
     records = [orjson.loads(line) for line in lines]
     assert len(records) == 2
     assert records[0]["request_id"] == "cdn-req-abcdef12" == given.headers["x-request-id"]
