@@ -63,6 +63,12 @@ def leading_zero_bits(digest: bytes) -> int:
     return 256 - int.from_bytes(digest, "big").bit_length()
 
 
+# A SHA-256 digest has at least d leading zero bits exactly when, read as a big-endian
+# number, it is below 2**(256 - d): one bytes comparison per sub-puzzle at check time.
+# (For d = 0 every digest passes: 33 bytes of 0xff sort after any 32-byte digest.)
+_BELOW = (b"\xff" * 33, *((1 << (256 - d)).to_bytes(32, "big") for d in range(1, 257)))
+
+
 def solve(challenge_id: str, puzzles: int, difficulty: int) -> list[int]:
     """Reference solver (tests, load tests and docs use it)."""
     solution = []
@@ -129,8 +135,9 @@ class ChallengeIssuer:
             return ChallengeCheck("expired", claims)
         if len(solution) != claims.k or any(not 0 <= n < MAX_NONCE for n in solution):
             return ChallengeCheck("malformed_solution", claims)
+        below = _BELOW[min(max(claims.d, 0), 256)]
+        prefix = claims.id + ":"
         for index, nonce in enumerate(solution):
-            digest = hashlib.sha256(f"{claims.id}:{index}:{nonce}".encode()).digest()
-            if leading_zero_bits(digest) < claims.d:
+            if hashlib.sha256(f"{prefix}{index}:{nonce}".encode()).digest() >= below:
                 return ChallengeCheck("wrong_solution", claims)
         return ChallengeCheck("", claims)

@@ -8,6 +8,7 @@ those services answer; only malformed transport (oversized body) is a 4xx.
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -94,8 +95,14 @@ class VerifyInput:
 
 
 def _iso(ts: float) -> str:
-    # time.strftime is several times cheaper than datetime on this hot path.
-    return time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(ts))
+    return _iso_second(int(ts))
+
+
+@functools.lru_cache(maxsize=1024)
+def _iso_second(second: int) -> str:
+    # Tokens verified together were mostly issued in the same few seconds: formatting
+    # each second once beats even time.strftime (several times cheaper than datetime).
+    return time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(second))
 
 
 def _failure(*codes: str) -> dict[str, object]:

@@ -19,18 +19,20 @@ __all__ = ["HiredisConnection", "HiredisSSLConnection", "use_hiredis_packer"]
 
 def _pack(args: tuple[Any, ...]) -> list[bytes]:
     # Same argument rules as redis-py's packers: a command name with spaces
-    # ("SCRIPT LOAD") is several arguments, and buffers travel as bytes.
+    # ("SCRIPT LOAD") is several arguments, and buffers travel as bytes. hiredis takes
+    # str, bytes, int and float; the rarer types are converted only when it refuses.
     first = args[0]
-    if isinstance(first, str):
-        args = (*first.encode().split(), *args[1:])
-    elif b" " in first:
+    if (" " in first) if isinstance(first, str) else (b" " in first):
         args = (*first.split(), *args[1:])
-    for arg in args:
-        if isinstance(arg, (bytearray, memoryview)):
-            args = tuple(bytes(a) if isinstance(a, (bytearray, memoryview)) else a for a in args)
-            break
     try:
         return [hiredis.pack_command(args)]
+    except TypeError:
+        pass
+    converted: tuple[Any, ...] = tuple(
+        bytes(a) if isinstance(a, (bytearray, memoryview)) else a for a in args
+    )
+    try:
+        return [hiredis.pack_command(converted)]
     except TypeError as exc:
         raise DataError(str(exc)) from exc
 

@@ -66,3 +66,20 @@ def test_difficulty_is_honoured() -> None:
         for i, n in enumerate(easy)
     )
     assert pow_issuer.check(text, easy, now=0).ok is lucky
+
+
+def test_check_accepts_exactly_the_digests_with_enough_zero_bits() -> None:
+    """The checker compares digests with a bound; it must agree with the bit count."""
+    pow_issuer = issuer()
+    for difficulty in (0, 1, 2, 3, 4, 8):
+        text, claims = pow_issuer.issue(sitekey="s", hostname="h", difficulty=difficulty, now=0)
+        rest = solve(claims.id, claims.k, claims.d)[1:]
+        outcomes = set()
+        # Sub-puzzle 0 tried with every nonce in a range, the others solved.
+        for nonce in range(64):
+            digest = hashlib.sha256(f"{claims.id}:0:{nonce}".encode()).digest()
+            expected = leading_zero_bits(digest) >= difficulty
+            assert pow_issuer.check(text, [nonce, *rest], now=0).ok is expected
+            outcomes.add(expected)
+        if difficulty in (1, 2, 3):
+            assert outcomes == {True, False}  # both sides of the bound were seen
