@@ -158,9 +158,7 @@ def measure_step(
         )
     script = workload.script(step, count)
     with cpu_used(target.palisade_pid, args.redis) as cpu:
-        peak = run_wrk(
-            target.palisade_url, script, seconds=args.seconds, connections=CONNECTIONS
-        )
+        peak = run_wrk(target.palisade_url, script, seconds=args.seconds, connections=CONNECTIONS)
     half = run_wrk_at_rate(
         target.palisade_url,
         lambda: workload.script(step, count),
