@@ -145,8 +145,9 @@ class MemoryStore:
                 score, at = 0.0, now
             score = max(0.0, decay(score, now - at, request.half_life) + delta)
             if score > 0.001:
-                self._reputation[key] = (score, now)
-                self._reputation_expiry[key] = now + request.reputation_ttl
+                if delta != 0:  # as gate.lua: decay is computed at each read
+                    self._reputation[key] = (score, now)
+                    self._reputation_expiry[key] = now + request.reputation_ttl
             else:
                 self._reputation.pop(key, None)
             reputation.append(score)

@@ -77,10 +77,14 @@ for i = first_rep, #KEYS do
   if now > at then score = score * math.pow(0.5, (now - at) / half_life) end
   score = score + delta
   if score < 0 then score = 0 end
+  -- The decay is computed from "t" at every read, so an unchanged score (delta 0) needs
+  -- no write, and a clean client (no record, nothing added) needs no delete.
   if score > 0.001 then
-    redis.call("HSET", KEYS[i], "s", tostring(score), "t", tostring(now))
-    redis.call("PEXPIRE", KEYS[i], rep_ttl_ms)
-  else
+    if delta ~= 0 then
+      redis.call("HSET", KEYS[i], "s", tostring(score), "t", tostring(now))
+      redis.call("PEXPIRE", KEYS[i], rep_ttl_ms)
+    end
+  elseif stored[1] then
     redis.call("DEL", KEYS[i])
   end
   result[#result + 1] = tostring(score)

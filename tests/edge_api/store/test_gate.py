@@ -94,6 +94,41 @@ async def test_reputation_rises_with_bad_outcomes_and_decays(store: Store) -> No
     assert (await store.gate(much_later)).reputation == (0.0, 0.0)
 
 
+async def test_an_unchanged_reputation_reads_decayed_and_writes_nothing(store: Store) -> None:
+    keys = ("rep:ip:{n:b}:1", "rep:net:{n:b}")
+    bad = GateRequest(now=NOW, reputation_keys=keys, deltas=ReputationDeltas(ok=2.0), half_life=100)
+    assert (await store.gate(bad)).reputation == (2.0, 2.0)
+    neutral = ReputationDeltas(ok=0.0)
+    for elapsed, expected in ((100, 1.0), (150, 2.0 * 0.5**1.5), (300, 0.25)):
+        request = GateRequest(
+            now=NOW + elapsed, reputation_keys=keys, deltas=neutral, half_life=100
+        )
+        assert (await store.gate(request)).reputation == pytest.approx((expected, expected))
+
+
+async def test_neutral_outcomes_leave_redis_untouched(redis_url: str) -> None:
+    prefix = f"neutral:{secrets.token_hex(6)}:"
+    store = RedisStore(redis_url, prefix=prefix)
+    admin = aioredis.Redis.from_url(redis_url)
+    try:
+        keys = ("rep:ip:{n:c}:1", "rep:net:{n:c}")
+        neutral = ReputationDeltas(ok=0.0, limited=0.0, replay=0.0)
+        clean = GateRequest(now=NOW, reputation_keys=keys, deltas=neutral, half_life=100)
+        assert (await store.gate(clean)).reputation == (0.0, 0.0)
+        assert await admin.keys(prefix + "*") == []  # a clean client costs no keys
+        bad = GateRequest(
+            now=NOW, reputation_keys=keys, deltas=ReputationDeltas(ok=1.0), half_life=100
+        )
+        await store.gate(bad)
+        stored = await admin.hgetall(prefix + keys[0])
+        later = GateRequest(now=NOW + 50, reputation_keys=keys, deltas=neutral, half_life=100)
+        await store.gate(later)
+        assert await admin.hgetall(prefix + keys[0]) == stored  # not rewritten
+    finally:
+        await admin.aclose()
+        await store.close()
+
+
 async def test_script_reloads_after_script_flush(redis_url: str) -> None:
     store = RedisStore(redis_url, prefix=f"flush:{secrets.token_hex(6)}:")
     try:
