@@ -143,7 +143,8 @@ def deployment(kind: str, args: argparse.Namespace, work: Path) -> Iterator[Depl
         )
         # Warm both up (imports, first connections, the model's first calls).
         run_wrk(bare_url, bare_script(work), seconds=1, connections=CONNECTIONS)
-        run_wrk(palisade_url, workload.script("submit", 2_000), seconds=1, connections=8)
+        # One second at up to 6k submits/s: distinct bodies throughout (a replay is refused).
+        run_wrk(palisade_url, workload.script("submit", 6_000), seconds=1, connections=8)
         yield Deployment(kind, bare_url, palisade_url, workload, bare_pid, palisade_pid)
 
 
