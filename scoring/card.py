@@ -48,7 +48,10 @@ def write_card(
         "the same users' start and click positions, captured like the human recordings "
         "and passed through the same browser-like recorder (`scoring/recorder.py`). Half "
         "of the bots (in every set, test included) copy a real person's click timing and "
-        "half get Gaussian position jitter.",
+        "half get Gaussian position jitter. "
+        f"Training also has {facts.get('mixed', 0)} recombined bots (`mixed`: one family's "
+        "path driven by another family's timing, `scoring/botgen/mixed.py`); the test and "
+        "calibration sets have none.",
         "",
         "Pieces per set: "
         + "; ".join(
@@ -58,8 +61,9 @@ def write_card(
         "",
         "## Held-out users against held-out bot families",
         "",
-        "For each family a model trained on the other families only, scored on the test "
-        "users' humans and that family's bots (the honest number):",
+        "For each family a model trained on the other families only (and on no "
+        "recombined bot that uses it), scored on the test users' humans and that "
+        "family's bots (the honest number):",
         "",
         format_table(lofo) if lofo else "(not run)",
         "",

@@ -9,12 +9,14 @@ feature extractor, so the model sees exactly what it will see in production.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from scoring.botgen import FAMILIES, Job, generate
+from scoring.botgen.mixed import compose, mix_label
 from scoring.features import POINTER_MODEL_FEATURES, pointer
 from scoring.features._grid import Array
 from scoring.humans import HumanPiece, load_user_pieces
@@ -91,6 +93,29 @@ def _jitter(ev: Array, rng: np.random.Generator) -> Array:
     return out
 
 
+def _add_mixed(
+    humans: list[HumanPiece],
+    rng: np.random.Generator,
+    n: int,
+    families: tuple[str, ...],
+    add_bot: Callable[[Array, HumanPiece, str], None],
+) -> None:
+    pick = rng.choice(len(humans), size=n, replace=True)
+    templates = [humans[i] for i in pick.tolist()]
+    jobs = [_job(h, rng) for h in templates]
+    pairs = [rng.choice(len(families), size=2, replace=False) for _ in range(n)]
+    # Each family generates only for the jobs that use it, as path or as timing.
+    made: dict[tuple[str, int], Array] = {}
+    for k, family in enumerate(families):
+        need = [i for i, (a, b) in enumerate(pairs) if k in (a, b)]
+        for i, src in zip(need, generate(family, [jobs[i] for i in need], rng), strict=True):
+            made[family, i] = src
+    for i, (a, b) in enumerate(pairs):
+        path_f, timing_f = families[int(a)], families[int(b)]
+        src = compose(made[path_f, i], made[timing_f, i])
+        add_bot(src, templates[i], mix_label(path_f, timing_f))
+
+
 def build_split(
     root: Path,
     users: list[str],
@@ -99,8 +124,11 @@ def build_split(
     bots_per_family: int,
     families: tuple[str, ...] = FAMILIES,
     max_sessions: int = 0,
+    mixed: int = 0,
 ) -> Split:
-    """Humans of ``users`` and ``bots_per_family`` bots of each family built on them."""
+    """Humans of ``users`` and ``bots_per_family`` bots of each family built on them,
+    then ``mixed`` recombined bots (one family's path, another's timing; see
+    :mod:`scoring.botgen.mixed`), labelled ``path+timing``."""
     humans: list[HumanPiece] = []
     for user in users:
         humans.extend(load_user_pieces(root, user, rng, max_pieces, max_sessions))
@@ -113,19 +141,25 @@ def build_split(
         labels.append(1.0)
         fams.append("human")
         owners.append(h.user)
+
+    def add_bot(src: Array, template: HumanPiece, family: str) -> None:
+        if rng.random() < HUMAN_CLICK_SHARE:
+            donor = humans[int(rng.integers(len(humans)))].events
+            src = _with_click_timing(src, *_click_timing(donor))
+        if rng.random() < JITTER_SHARE:
+            src = _jitter(src, rng)
+        ev = to_browser(capture(src, is_sparse(template.events), rng), rng)
+        rows.append(model_input(ev))
+        labels.append(0.0)
+        fams.append(family)
+        owners.append(template.user)
+
     for family in families:
         pick = rng.choice(len(humans), size=bots_per_family, replace=True)
         templates = [humans[i] for i in pick.tolist()]
         jobs = [_job(h, rng) for h in templates]
         for h, src in zip(templates, generate(family, jobs, rng), strict=True):
-            if rng.random() < HUMAN_CLICK_SHARE:
-                donor = humans[int(rng.integers(len(humans)))].events
-                src = _with_click_timing(src, *_click_timing(donor))
-            if rng.random() < JITTER_SHARE:
-                src = _jitter(src, rng)
-            ev = to_browser(capture(src, is_sparse(h.events), rng), rng)
-            rows.append(model_input(ev))
-            labels.append(0.0)
-            fams.append(family)
-            owners.append(h.user)
+            add_bot(src, h, family)
+    if mixed and len(families) > 1:
+        _add_mixed(humans, rng, mixed, families, add_bot)
     return Split(np.vstack(rows), np.asarray(labels), np.asarray(fams), np.asarray(owners))

@@ -6,7 +6,9 @@ Users are split three ways and never mixed: training users, calibration users
 (Platt scaling of the final model) and test users (every metric). Bot families
 are evaluated leave-one-family-out: for each family a model is trained on the
 other families and tested on that one, on the test users, so the card shows how
-the model does against tooling it has never seen. The shipped model is then
+the model does against tooling it has never seen. Training also has recombined
+bots (``--mixed``: one family's path with another's timing); a held-out family's
+model leaves out every recombination that uses it. The shipped model is then
 trained on every family. Deterministic for a given seed and data.
 """
 
@@ -22,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from scoring.botgen.mixed import mix_parts
 from scoring.card import write_card
 from scoring.dataset import MODEL_FEATURES, Split, build_split
 from scoring.evaluate import (
@@ -100,7 +103,9 @@ def _lofo(
     per_user: list[FamilyMetrics] = []
     users = sorted(set(test.user.tolist()))
     for fam in families:
-        model = _fit(train.select(train.family != fam), seed, trees)
+        # Without the family and without every recombination that uses it.
+        keep = np.array([fam not in mix_parts(str(f)) for f in train.family.tolist()])
+        model = _fit(train.select(keep), seed, trees)
         scores = np.asarray(model.predict_proba(test.X.astype(np.float32))[:, 1], dtype=np.float64)
         rows.append(family_metrics(scores, test, fam))
         per_user += [family_metrics(scores, test, fam, u) for u in users]
@@ -120,6 +125,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-pieces", type=int, default=2500, help="per user")
     parser.add_argument("--bots", type=int, default=2400, help="training bots per family")
     parser.add_argument("--trees", type=int, default=500)
+    parser.add_argument(
+        "--mixed", type=int, default=8000, help="recombined training bots (path + timing)"
+    )
     parser.add_argument("--max-sessions", type=int, default=0, help="per user; 0 = all")
     parser.add_argument("--no-lofo", action="store_true", help="skip leave-one-family-out")
     args = parser.parse_args(argv)
@@ -136,7 +144,14 @@ def main(argv: list[str] | None = None) -> int:
     mp, bots, ms = args.max_pieces, args.bots, args.max_sessions
     print(f"train {train_users}, calibrate {calib_users}, test {test_users}", file=sys.stderr)
     train = build_split(
-        args.human, train_users, np.random.default_rng([args.seed, 1]), mp, bots, families, ms
+        args.human,
+        train_users,
+        np.random.default_rng([args.seed, 1]),
+        mp,
+        bots,
+        families,
+        ms,
+        args.mixed,
     )
     calib = build_split(
         args.human, calib_users, np.random.default_rng([args.seed, 2]), mp, bots // 2, families, ms
@@ -184,9 +199,10 @@ def main(argv: list[str] | None = None) -> int:
             "test": data_hash(args.human, test_users),
         },
         "counts": {
-            name: {f: int(n) for f, n in zip(*np.unique(s.family, return_counts=True), strict=True)}
+            name: _counts(s)
             for name, s in (("train", train), ("calibration", calib), ("test", test))
         },
+        "mixed": args.mixed,
         "platt": list(platt),
         "onnx_parity_max_abs": parity,
         "trees": args.trees,
@@ -209,6 +225,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"wrote {args.out}/pointer.onnx ({model.size} bytes, {model.version})", file=sys.stderr)
     return 0
+
+
+def _counts(split: Split) -> dict[str, int]:
+    """Pieces per family; recombined bots counted together as ``mixed``."""
+    out: dict[str, int] = {}
+    for f in split.family.tolist():
+        key = "mixed" if len(mix_parts(str(f))) > 1 else str(f)
+        out[key] = out.get(key, 0) + 1
+    return dict(sorted(out.items()))
 
 
 def _export(final: Any, platt: tuple[float, float], meta: dict[str, Any]) -> bytes:

@@ -20,7 +20,7 @@ def test_tiny_training_run_writes_a_loadable_model_and_card(tmp_path: Path) -> N
     from scoring.train import main
 
     args = ["--human", str(DATA), "--out", str(tmp_path), "--seed", "1", "--max-sessions", "1"]
-    args += ["--max-pieces", "40", "--bots", "30", "--trees", "10", "--no-lofo"]
+    args += ["--max-pieces", "40", "--bots", "30", "--mixed", "20", "--trees", "10", "--no-lofo"]
     assert main(args) == 0
     model = OnnxModel.load(tmp_path / "pointer.onnx")
     ModelRegistry(tmp_path / "pointer.onnx")  # passes the serving-time feature check
@@ -29,6 +29,9 @@ def test_tiny_training_run_writes_a_loadable_model_and_card(tmp_path: Path) -> N
     metrics = json.loads((tmp_path / "metrics.json").read_text())
     assert metrics["onnx_parity_max_abs"] < 1e-4
     assert set(metrics["users"]["test"]).isdisjoint(metrics["users"]["train"])
+    # Recombined bots are training data only.
+    assert metrics["counts"]["train"]["mixed"] == 20
+    assert "mixed" not in metrics["counts"]["test"]
     assert metrics["version"] == model.version
 
 
