@@ -11,6 +11,14 @@ request does the real work (see benchmarks/_flow.py); the outcome counters read 
 from ``/metrics`` prove the answers were successes. The Redis database given is
 flushed first: point it at a scratch database.
 
+The bare endpoint is sent the step's own requests (same bodies, headers and wrk script,
+path ``/bare``), so the load generator does the same work on both sides and only the
+application differs; the ratio against the old fixed small request is printed too.
+wrk and Redis share the machine's cores with the servers, so the CPU each process
+spends per request is printed as well, and the "CPU ratio" (bare's CPU per request,
+server and wrk, over Palisade's, server, Redis and wrk) is what the throughput ratio
+tends to on a machine with nothing else running: it moves far less with neighbours.
+
 Goals (issue 7): siteverify >= 45% of bare, submit >= 30%, p99 < 10 ms at half of peak.
 """
 
@@ -59,6 +67,12 @@ class StepFigures:
     half: WrkResult
     bare_cpu: CpuUsed  # during the bare peak run
     cpu: CpuUsed  # during Palisade's peak run
+    bare_fixed: WrkResult  # the bare endpoint sent one small fixed request
+
+    def cpu_ratio(self) -> float:
+        bare_server, _, bare_wrk = self.bare_cpu.per_request_us(self.bare_peak.requests)
+        server, redis_us, wrk = self.cpu.per_request_us(self.peak.requests)
+        return (bare_server + bare_wrk) / (server + redis_us + wrk)
 
 
 def palisade_command(port: int, workers: int, server_kind: str) -> list[str]:
@@ -153,9 +167,13 @@ def measure_step(
 ) -> StepFigures:
     count = BODIES_PER_WORKER_SECOND[step] * args.workers * args.seconds
     workload = target.workload
+    bare_fixed = run_wrk(
+        target.bare_url, bare_script(work), seconds=args.seconds, connections=CONNECTIONS
+    )
+    bare_requests = workload.script(step, count, path="/bare")
     with cpu_used(target.bare_pid, args.redis) as bare_cpu:
         bare_peak = run_wrk(
-            target.bare_url, bare_script(work), seconds=args.seconds, connections=CONNECTIONS
+            target.bare_url, bare_requests, seconds=args.seconds, connections=CONNECTIONS
         )
     script = workload.script(step, count)
     with cpu_used(target.palisade_pid, args.redis) as cpu:
@@ -167,7 +185,7 @@ def measure_step(
         seconds=args.seconds,
         connections=PACED_CONNECTIONS,
     )
-    return StepFigures(step, bare_peak, peak, half, bare_cpu, cpu)
+    return StepFigures(step, bare_peak, peak, half, bare_cpu, cpu, bare_fixed)
 
 
 def report(
@@ -194,13 +212,18 @@ def report(
         + ", ".join(f"{k}={v:.0f}" for k, v in sorted(outcomes.items()) if v)
     )
     print("CPU per request at peak, microseconds (server = all workers):")
-    print(f"{'step':<12}{'bare server':>12}{'bare wrk':>9}{'server':>8}{'redis':>7}{'wrk':>6}")
+    print(
+        f"{'step':<12}{'bare server':>12}{'bare wrk':>9}{'server':>8}{'redis':>7}{'wrk':>6}"
+        f"{'CPU ratio':>11}{'fixed bare req/s':>18}{'ratio to it':>13}"
+    )
     for f in figures:
         bare_server, _, bare_wrk = f.bare_cpu.per_request_us(f.bare_peak.requests)
         server_us, redis_us, wrk_us = f.cpu.per_request_us(f.peak.requests)
+        fixed = f.bare_fixed.requests_per_second
         print(
             f"{f.step:<12}{bare_server:>12.0f}{bare_wrk:>9.0f}"
-            f"{server_us:>8.0f}{redis_us:>7.0f}{wrk_us:>6.0f}"
+            f"{server_us:>8.0f}{redis_us:>7.0f}{wrk_us:>6.0f}{f.cpu_ratio():>11.1%}"
+            f"{fixed:>18.0f}{f.peak.requests_per_second / fixed:>13.1%}"
         )
     worst = max(f.half.p99_ms for f in figures)
     print(f"worst p99 at half of peak: {worst:.2f} ms (goal < {P99_GOAL_MS:g} ms)")
