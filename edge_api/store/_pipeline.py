@@ -14,6 +14,7 @@ command to its node. Replies are raw either way (no redis-py reply callbacks).
 from __future__ import annotations
 
 import asyncio
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -105,7 +106,10 @@ class AutoPipeline:
             results: list[Any] = []
             for _ in commands:
                 try:
-                    results.append(await connection.read_response())
+                    # No timeout per reply (redis-py's documented math.inf): the batch's
+                    # own timeout in _execute bounds them all, and a timer per reply
+                    # cost more CPU than parsing it.
+                    results.append(await connection.read_response(timeout=math.inf))
                 except ResponseError as exc:
                     results.append(exc)
             return results
