@@ -21,6 +21,7 @@ __all__ = ["MAX_TOKEN_LENGTH", "TokenCheck", "TokenClaims", "TokenService"]
 
 PREFIX = "p1"
 MAX_TOKEN_LENGTH = 2048
+MAX_CACHED_IP_HASHES = 50_000
 
 TokenReason = Literal["malformed", "unknown_key", "bad_signature", "expired"]
 
@@ -62,10 +63,19 @@ class TokenService:
         self._active = keyring.active
         self._encoder = msgspec.msgpack.Encoder()
         self._decoder = msgspec.msgpack.Decoder(TokenClaims)
+        self._ip_hashes: dict[str, str] = {}
 
     def ip_hash(self, ip: str) -> str:
         """Keyed hash of a client IP: comparable, never reversible to the IP."""
-        return b64encode(hmac.digest(self._ip_key, ip.encode(), "sha256")[:9])
+        # A client asks for a challenge, then submits: each IP is hashed once, not at
+        # every step (bounded, like the subnet hashes: a flood of IPs cannot grow it).
+        hashed = self._ip_hashes.get(ip)
+        if hashed is None:
+            if len(self._ip_hashes) >= MAX_CACHED_IP_HASHES:
+                self._ip_hashes.clear()
+            hashed = b64encode(hmac.digest(self._ip_key, ip.encode(), "sha256")[:9])
+            self._ip_hashes[ip] = hashed
+        return hashed
 
     def issue(
         self,

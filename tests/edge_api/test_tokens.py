@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+import edge_api.tokens as tokens_module
 from edge_api.keys import KeyRing
 from edge_api.tokens import MAX_TOKEN_LENGTH, TokenService
 
@@ -62,3 +65,16 @@ def test_token_and_challenge_keys_differ() -> None:
     """A token can never pass as a challenge or the reverse: keys are per purpose."""
     ring = KeyRing.parse(KeyRing.generate_spec())
     assert ring.derive("palisade/token/v1") != ring.derive("palisade/challenge/v1")
+
+
+def test_ip_hash_is_keyed_stable_and_its_cache_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    spec = KeyRing.generate_spec()
+    first, second = TokenService(KeyRing.parse(spec)), TokenService(KeyRing.parse(spec))
+    other = TokenService(KeyRing.parse(KeyRing.generate_spec()))
+    assert first.ip_hash("203.0.113.7") == second.ip_hash("203.0.113.7")  # across workers
+    assert first.ip_hash("203.0.113.7") != other.ip_hash("203.0.113.7")  # keyed
+    assert first.ip_hash("203.0.113.7") != first.ip_hash("203.0.113.8")
+    monkeypatch.setattr(tokens_module, "MAX_CACHED_IP_HASHES", 3)
+    hashes = {f"198.51.100.{i}": first.ip_hash(f"198.51.100.{i}") for i in range(10)}
+    assert len(first._ip_hashes) <= 3
+    assert all(first.ip_hash(ip) == hashed for ip, hashed in hashes.items())
