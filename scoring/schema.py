@@ -25,6 +25,7 @@ script load that was).
 
 from __future__ import annotations
 
+import inspect
 from typing import Annotated, Literal
 
 import msgspec
@@ -205,4 +206,10 @@ def decode_signals(data: bytes | str) -> Signals:
 
 def signals_json_schema() -> dict[str, object]:
     """The JSON Schema of :class:`Signals` (written to ``docs/signals.schema.json``)."""
-    return msgspec.json.schema(Signals)
+    schema = msgspec.json.schema(Signals)
+    # Descriptions come from docstrings, which msgspec releases clean up differently
+    # (0.23 dedents them, earlier ones did not): clean them here, the same everywhere.
+    for definition in schema.get("$defs", {}).values():
+        if "description" in definition:
+            definition["description"] = inspect.cleandoc(definition["description"])
+    return schema
