@@ -23,10 +23,11 @@ fi
 PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
+# Pinned (scripts/constraints.txt): the versions the tests last passed with.
 if [ $want_test = 1 ]; then
-  .venv/bin/python -m pip install -q -e '.[dev]'
+  .venv/bin/python -m pip install -q -c scripts/constraints.txt -e '.[dev]'
 else
-  .venv/bin/python -m pip install -q -e '.[fast]'
+  .venv/bin/python -m pip install -q -c scripts/constraints.txt -e '.[fast]'
 fi
 
 if [ -f sdk_js/package.json ]; then
