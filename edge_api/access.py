@@ -5,6 +5,10 @@ once per turn of the event loop: a write per request (a ``LogRecord``, the loggi
 module's handler lock, a system call on line-buffered stderr) cost about a tenth of a
 siteverify request. What is gathered is written at the end of the loop's current turn,
 when the buffer grows past ``MAX_BUFFERED`` bytes, and when the lifespan ends.
+
+Each write holds whole lines and at most ``PIPE_BUF`` bytes: the workers of one server
+share its stderr, often a pipe to a container runtime, and only writes that small are
+atomic on a pipe, so lines of two workers never interleave.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import itertools
 import os
 import re
 import secrets
+import select
 import sys
 import time
 
@@ -58,21 +63,37 @@ class AccessLines:
         self._scheduled = False
         if not self._lines:
             return
-        text = b"".join(self._lines)
+        chunks = _whole_lines_within(self._lines, select.PIPE_BUF)
         self._lines.clear()
         self._size = 0
         stream = sys.stderr
         try:
+            stream.flush()  # keep order with text already written
             buffer = getattr(stream, "buffer", None)
-            if buffer is not None:
-                stream.flush()  # keep order with text already written
-                buffer.write(text)
-                buffer.flush()
-            else:
-                stream.write(text.decode())
-                stream.flush()
+            for chunk in chunks:
+                if buffer is not None:
+                    buffer.write(chunk)
+                    buffer.flush()
+                else:
+                    stream.write(chunk.decode())
+                    stream.flush()
         except (OSError, ValueError):  # a closed or broken stderr must not fail requests
             pass
+
+
+def _whole_lines_within(lines: list[bytes], limit: int) -> list[bytes]:
+    """``lines`` joined into as few chunks as possible of at most ``limit`` bytes each
+    (a longer line is a chunk of its own)."""
+    chunks: list[bytes] = []
+    start, size = 0, 0
+    for index, line in enumerate(lines):
+        if size and size + len(line) > limit:
+            chunks.append(b"".join(lines[start:index]))
+            start, size = index, 0
+        size += len(line)
+    if size:
+        chunks.append(b"".join(lines[start:]))
+    return chunks
 
 
 class AccessMiddleware:
