@@ -20,6 +20,7 @@ from edge_api.analytics import open_analytics
 from edge_api.analytics.api import analytics_routes
 from edge_api.analytics.dashboard import dashboard_routes
 from edge_api.challenge_api import challenge_endpoint
+from edge_api.coalesce import CoalescedScorer
 from edge_api.cors import preflight
 from edge_api.demo_site import ensure_demo_site
 from edge_api.errors import exception_handlers
@@ -29,7 +30,6 @@ from edge_api.health import healthz, readyz
 from edge_api.hotpath import HotRoute, HotRoutes
 from edge_api.keys import load_admin_token, load_keyring
 from edge_api.metrics import (
-    TimedScorer,
     metrics_endpoint,
     observe_store_batch,
     set_breaker_state,
@@ -166,7 +166,7 @@ def create_app(
             ),
             challenges=ChallengeIssuer(keyring, lifetime=settings.challenge_seconds),
             tokens=TokenService(keyring),
-            scorer=TimedScorer(scorer or _load_scorer(settings)),
+            scorer=CoalescedScorer(scorer or _load_scorer(settings)),
             clock=clock,
             admin_token=admin_token,
             events=events or analytics.recorder,

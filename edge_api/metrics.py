@@ -8,7 +8,6 @@ directory before they start; every worker then writes its samples there and
 from __future__ import annotations
 
 import os
-import time
 from typing import Any, Literal
 
 from prometheus_client import (
@@ -25,14 +24,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from edge_api.events import DecisionEvent
-from scoring import RequestContext, Scorer, ScoreResult, Signals
 
 __all__ = [
     "BREAKER_STATE",
     "DECISIONS",
     "REQUESTS",
     "REQUEST_SECONDS",
-    "TimedScorer",
     "count_decision",
     "labelled",
     "metrics_endpoint",
@@ -165,19 +162,6 @@ def count_decision(event: DecisionEvent) -> None:
 
 def observe_inference(model: str, seconds: float) -> None:
     labelled(INFERENCE_SECONDS, _bounded("model", model)).observe(seconds)
-
-
-class TimedScorer:
-    """A scorer that reports its latency and model version to Prometheus."""
-
-    def __init__(self, scorer: Scorer) -> None:
-        self.inner = scorer
-
-    def score(self, signals: Signals | None, context: RequestContext) -> ScoreResult:
-        start = time.perf_counter()
-        result = self.inner.score(signals, context)
-        observe_inference(result.model, time.perf_counter() - start)
-        return result
 
 
 def observe_redis(operation: str, seconds: float, *, ok: bool) -> None:

@@ -13,9 +13,9 @@ from starlette.routing import Route
 
 from edge_api._exceptions import InvalidRequest, NotFound
 from edge_api.admin import require_admin
+from edge_api.coalesce import CoalescedScorer
 from edge_api.errors import json_response, validation_error
-from edge_api.metrics import TimedScorer
-from scoring import ModelError, ModelScorer, Scorer
+from scoring import ModelError, ModelScorer
 
 __all__ = ["model_routes"]
 
@@ -28,8 +28,8 @@ class ModelSwap(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 _decoder = msgspec.json.Decoder(ModelSwap)
 
 
-def _model_scorer(scorer: Scorer) -> ModelScorer:
-    inner = scorer.inner if isinstance(scorer, TimedScorer) else scorer
+def _model_scorer(scorer: CoalescedScorer) -> ModelScorer:
+    inner = scorer.inner
     if not isinstance(inner, ModelScorer):
         raise NotFound("this service scores without a model", code="no_model")
     return inner

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from edge_api.coalesce import CoalescedScorer
 from edge_api.events import EventSink, SubnetHasher
 from edge_api.guard import Guard
 from edge_api.pow import ChallengeIssuer
@@ -12,7 +13,6 @@ from edge_api.settings import Settings
 from edge_api.sites import SiteRegistry
 from edge_api.store import Store
 from edge_api.tokens import TokenService
-from scoring import Scorer
 
 __all__ = ["DemoSite", "Services"]
 
@@ -32,7 +32,7 @@ class Services:
     sites: SiteRegistry
     challenges: ChallengeIssuer
     tokens: TokenService
-    scorer: Scorer
+    scorer: CoalescedScorer
     clock: Callable[[], float]
     admin_token: str | None
     events: EventSink

@@ -98,7 +98,7 @@ async def submit_endpoint(request: Request) -> Response:
         user_agent=request.headers.get("user-agent"),
         accept_language=request.headers.get("accept-language"),
     )
-    result = services.scorer.score(body.signals, context)
+    result = await services.scorer.score(body.signals, context)
     score, penalty_reasons = services.guard.adjust_score(result.score, claims.r)
     reasons = (*result.reasons, *penalty_reasons)
     decision: Decision = (

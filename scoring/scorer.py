@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from scoring.result import RequestContext, ScoreResult
@@ -11,9 +12,15 @@ __all__ = ["RulesScorer", "Scorer"]
 
 
 class Scorer(Protocol):
-    """Scores one submit. Called inline on the event loop: must not block for long."""
+    """Scores submits. Called inline on the event loop: must not block for long."""
 
     def score(self, signals: Signals | None, context: RequestContext) -> ScoreResult: ...
+
+    def score_many(
+        self, items: Sequence[tuple[Signals | None, RequestContext]]
+    ) -> list[ScoreResult]:
+        """The same answers as :meth:`score` for each item, in order (one model call)."""
+        ...
 
 
 class RulesScorer:
@@ -36,3 +43,8 @@ class RulesScorer:
             reasons=tuple(reasons),
             model="rules",
         )
+
+    def score_many(
+        self, items: Sequence[tuple[Signals | None, RequestContext]]
+    ) -> list[ScoreResult]:
+        return [self.score(signals, context) for signals, context in items]

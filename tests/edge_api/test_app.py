@@ -48,6 +48,9 @@ class BrokenScorer:
     def score(self, signals: object, context: object) -> object:
         raise RuntimeError("scorer bug")
 
+    def score_many(self, items: object) -> object:
+        raise RuntimeError("scorer bug")
+
 
 def test_a_bug_on_a_hot_route_is_a_json_500(tmp_path: Path, clock: FakeClock) -> None:
     for harness in open_harness(tmp_path, clock, scorer=BrokenScorer()):  # type: ignore[arg-type]
