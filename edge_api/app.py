@@ -74,10 +74,10 @@ def hot_routes() -> list[HotRoute]:
     ]
 
 
-def routes() -> list[BaseRoute]:
+def routes(hot: list[HotRoute]) -> list[BaseRoute]:
     # The hot routes too, so that other methods on their paths answer 405 as usual.
     return [
-        *(Route(r.path, r.endpoint, methods=[r.method]) for r in hot_routes()),
+        *(Route(r.path, r.endpoint, methods=[r.method]) for r in hot),
         Route("/v1/challenge", preflight, methods=["OPTIONS"]),
         Route("/v1/submit", preflight, methods=["OPTIONS"]),
         Route("/healthz", healthz, methods=["GET"]),
@@ -192,7 +192,8 @@ def create_app(
                 await active_store.close()
             worker_exit()
 
-    app_routes = routes() + widget_routes()
+    hot = hot_routes()
+    app_routes = routes(hot) + widget_routes()
     if settings.dev:
         app_routes += demo_routes()
     return PalisadeApp(
@@ -200,7 +201,7 @@ def create_app(
             Middleware(AccessMiddleware),
             Middleware(BodyLimitMiddleware, limits=BODY_LIMITS),
         ],
-        hot=hot_routes(),
+        hot=hot,
         routes=app_routes,
         exception_handlers=exception_handlers,
         lifespan=lifespan,

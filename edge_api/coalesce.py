@@ -33,7 +33,6 @@ class CoalescedScorer:
         self.inner = inner
         self._pending: list[Pending] = []
         self._scheduled = False
-        self.batches = 0  # model calls made: for tests and benchmarks
 
     async def score(self, signals: Signals | None, context: RequestContext) -> ScoreResult:
         loop = asyncio.get_running_loop()
@@ -51,7 +50,6 @@ class CoalescedScorer:
             self._score(pending[start : start + MAX_BATCH])
 
     def _score(self, batch: list[Pending]) -> None:
-        self.batches += 1
         started = time.perf_counter()
         try:
             results = self.inner.score_many([item for item, _ in batch])
