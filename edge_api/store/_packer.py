@@ -14,10 +14,11 @@ import hiredis
 from redis.asyncio.connection import Connection, SSLConnection
 from redis.exceptions import DataError
 
-__all__ = ["HiredisConnection", "HiredisSSLConnection", "use_hiredis_packer"]
+__all__ = ["HiredisConnection", "HiredisSSLConnection", "pack", "use_hiredis_packer"]
 
 
-def _pack(args: tuple[Any, ...]) -> list[bytes]:
+def pack(args: tuple[Any, ...]) -> bytes:
+    """One command in RESP, packed by hiredis."""
     # Same argument rules as redis-py's packers: a command name with spaces
     # ("SCRIPT LOAD") is several arguments, and buffers travel as bytes. hiredis takes
     # str, bytes, int and float; the rarer types are converted only when it refuses.
@@ -25,26 +26,28 @@ def _pack(args: tuple[Any, ...]) -> list[bytes]:
     if (" " in first) if isinstance(first, str) else (b" " in first):
         args = (*first.split(), *args[1:])
     try:
-        return [hiredis.pack_command(args)]
+        packed: bytes = hiredis.pack_command(args)
+        return packed
     except TypeError:
         pass
     converted: tuple[Any, ...] = tuple(
         bytes(a) if isinstance(a, (bytearray, memoryview)) else a for a in args
     )
     try:
-        return [hiredis.pack_command(converted)]
+        packed = hiredis.pack_command(converted)
+        return packed
     except TypeError as exc:
         raise DataError(str(exc)) from exc
 
 
 class HiredisConnection(Connection):
     def pack_command(self, *args: Any) -> list[bytes]:
-        return _pack(args)
+        return [pack(args)]
 
 
 class HiredisSSLConnection(SSLConnection):
     def pack_command(self, *args: Any) -> list[bytes]:
-        return _pack(args)
+        return [pack(args)]
 
 
 def use_hiredis_packer(client: Any, *, cluster: bool) -> None:

@@ -2,30 +2,32 @@
 
 redis-py's asyncio client costs far more per command than Redis does. Like ioredis's
 auto-pipelining, every command issued during one event-loop turn is queued and sent
-in a single pipeline on the next turn; each caller awaits its own reply.
+in a single batch on the next turn; each caller awaits its own reply.
 
-On a single Redis the batch goes out on a pooled connection as one packed write and
-its replies are read back in order: redis-py's ``Pipeline`` object (its command stack,
-retry wrapper and reply callbacks) cost more CPU per batch than the round trip itself.
-A cluster batch still goes through redis-py's cluster pipeline, which routes each
-command to its node. Replies are raw either way (no redis-py reply callbacks).
+On a single Redis the batch is one write on the worker's pipelined connection
+(:mod:`edge_api.store._resp`), and batches do not wait for one another. A cluster
+(or TLS) batch goes through redis-py's pipeline, which routes each command to its
+node. Replies are raw either way (no redis-py reply callbacks).
 """
 
 from __future__ import annotations
 
 import asyncio
-import math
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from redis.exceptions import NoScriptError, RedisError, ResponseError
 
 from edge_api._exceptions import StoreError, StoreUnavailable
 from edge_api.store._breaker import CircuitBreaker
+from edge_api.store._packer import pack
+from edge_api.store._resp import Batch, RespLink
 
 __all__ = ["AutoPipeline"]
 
 Command = tuple[tuple[Any, ...], dict[str, Any]]
+Pending = list[tuple[Command, "asyncio.Future[Any]"]]
 # Bigger batches save little and risk the timeout under load: split past this.
 MAX_BATCH = 128
 
@@ -39,16 +41,17 @@ class AutoPipeline:
         breaker: CircuitBreaker,
         scripts: dict[str, str],
         on_batch: Callable[[int, float, bool], None] | None = None,
-        direct: bool = False,
+        link: RespLink | None = None,
     ) -> None:
-        """``direct``: ``client`` is a single Redis whose pool the batches may use."""
+        """``link``: the connection to a single Redis that batches go out on; without
+        one, batches go through ``client.pipeline()``."""
         self._client = client
-        self._direct = direct
+        self._link = link
         self._timeout = timeout
         self._breaker = breaker
         self._scripts = scripts  # sha1 -> source, to reload after SCRIPT FLUSH / failover
         self._on_batch = on_batch
-        self._pending: list[tuple[Command, asyncio.Future[Any]]] = []
+        self._pending: Pending = []
         self._scheduled = False
         self._tasks: set[asyncio.Task[None]] = set()
         self.round_trips = 0
@@ -68,60 +71,92 @@ class AutoPipeline:
     def _start_flush(self) -> None:
         self._scheduled = False
         pending, self._pending = self._pending, []
-        loop = asyncio.get_running_loop()
         for start in range(0, len(pending), MAX_BATCH):
-            task = loop.create_task(self._flush(pending[start : start + MAX_BATCH]))
+            batch = pending[start : start + MAX_BATCH]
+            if self._link is not None:
+                self._send_on_link(self._link, batch)
+            else:
+                task = asyncio.get_running_loop().create_task(self._flush(batch))
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
+
+    def _send_on_link(self, link: RespLink, batch: Pending) -> None:
+        try:
+            payload = b"".join([pack(args) for (args, _), _ in batch])
+        except RedisError as exc:  # an argument hiredis cannot send: nothing was written
+            for _, future in batch:
+                future.set_exception(StoreError(str(exc)))
+            return
+        link.send(Batch(payload, len(batch), partial(self._link_done, batch)))
+
+    def _link_done(self, batch: Pending, sent: Batch, error: BaseException | None) -> None:
+        self._count(len(batch), sent.started, error is None)
+        if error is not None:
+            self._fail(batch, error)
+            return
+        self._breaker.success()
+        retry: Pending = []
+        for item, result in zip(batch, sent.replies, strict=True):
+            if isinstance(result, ResponseError) and str(result).startswith("NOSCRIPT"):
+                retry.append(item)
+            else:
+                _settle(item[1], result)
+        if retry:
+            task = asyncio.get_running_loop().create_task(self._reload_and_retry(retry))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
 
+    async def _reload_and_retry(self, batch: Pending) -> None:
+        """Scripts vanished (SCRIPT FLUSH, failover to a fresh replica): load them and
+        run just those commands again."""
+        try:
+            for sha in {str(args[1]) for (args, _), _ in batch}:
+                await self.call("SCRIPT", "LOAD", self._scripts[sha])
+            results = await asyncio.gather(
+                *(self.call(*args, **options) for (args, options), _ in batch),
+                return_exceptions=True,
+            )
+        except (StoreError, KeyError) as exc:
+            results = [exc] * len(batch)
+        for (_, future), result in zip(batch, results, strict=True):
+            if not future.done():
+                if isinstance(result, BaseException):
+                    future.set_exception(result)
+                else:
+                    future.set_result(result)
+
+    def _count(self, size: int, started: float, ok: bool) -> None:
+        self.round_trips += 1
+        if self._on_batch is not None:
+            self._on_batch(size, asyncio.get_running_loop().time() - started, ok)
+
+    def _fail(self, batch: Pending, error: BaseException) -> None:
+        self._breaker.failure()
+        unavailable = (
+            error
+            if isinstance(error, StoreUnavailable)
+            else StoreUnavailable(f"Redis did not answer: {error!r}")
+        )
+        for _, future in batch:
+            if not future.done():
+                future.set_exception(unavailable)
+
     async def _execute(self, commands: list[Command]) -> list[Any]:
-        loop = asyncio.get_running_loop()
-        start = loop.time()
+        started = asyncio.get_running_loop().time()
         ok = False
         try:
             async with asyncio.timeout(self._timeout):
-                if self._direct:
-                    results = await self._send_on_connection(commands)
-                else:
-                    pipe = self._client.pipeline(transaction=False)
-                    for args, options in commands:
-                        pipe.execute_command(*args, **options)
-                    results = await pipe.execute(raise_on_error=False)
+                pipe = self._client.pipeline(transaction=False)
+                for args, options in commands:
+                    pipe.execute_command(*args, **options)
+                results: list[Any] = await pipe.execute(raise_on_error=False)
             ok = True
             return results
         finally:
-            self.round_trips += 1
-            if self._on_batch is not None:
-                self._on_batch(len(commands), loop.time() - start, ok)
+            self._count(len(commands), started, ok)
 
-    async def _send_on_connection(self, commands: list[Command]) -> list[Any]:
-        """One write of every command, then each reply in order; a command's error
-        reply is its result, as with ``raise_on_error=False``."""
-        pool = self._client.connection_pool
-        connection = await pool.get_connection()
-        try:
-            await connection.send_packed_command(
-                connection.pack_commands([args for args, _ in commands])
-            )
-            results: list[Any] = []
-            for _ in commands:
-                try:
-                    # No timeout per reply (redis-py's documented math.inf): the batch's
-                    # own timeout in _execute bounds them all, and a timer per reply
-                    # cost more CPU than parsing it.
-                    results.append(await connection.read_response(timeout=math.inf))
-                except ResponseError as exc:
-                    results.append(exc)
-            return results
-        except BaseException:
-            # Cut off mid-batch (timeout, cancellation, broken socket): replies may be
-            # left unread, so this connection must not serve anyone else.
-            await connection.disconnect(nowait=True)
-            raise
-        finally:
-            await pool.release(connection)
-
-    async def _flush(self, batch: list[tuple[Command, asyncio.Future[Any]]]) -> None:
+    async def _flush(self, batch: Pending) -> None:
+        """A batch through redis-py's pipeline (Redis Cluster, TLS)."""
         commands = [command for command, _ in batch]
         try:
             results = await self._execute(commands)
@@ -131,8 +166,6 @@ class AutoPipeline:
                 if isinstance(result, NoScriptError)
             }
             if missing:
-                # Scripts vanished (SCRIPT FLUSH, failover to a fresh replica): load
-                # them and run just those commands again.
                 for sha in missing:
                     await self._client.script_load(self._scripts[sha])
                 retry = [i for i, r in enumerate(results) if isinstance(r, NoScriptError)]
@@ -141,21 +174,26 @@ class AutoPipeline:
                 ):
                     results[index] = result
         except (TimeoutError, OSError, RedisError) as exc:
-            self._breaker.failure()
-            error = StoreUnavailable(f"Redis did not answer: {exc!r}")
-            for _, future in batch:
-                if not future.done():
-                    future.set_exception(error)
+            self._fail(batch, exc)
             return
         self._breaker.success()
         for (_, future), result in zip(batch, results, strict=True):
-            if future.done():
-                continue
-            if isinstance(result, Exception):
-                future.set_exception(StoreError(str(result)))
-            else:
-                future.set_result(result)
+            _settle(future, result)
 
     async def close(self) -> None:
+        """Send what is queued and wait for every reply owed (each bounded by the timeout)."""
+        if self._scheduled:
+            self._start_flush()
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._link is not None:
+            await self._link.close()
+
+
+def _settle(future: asyncio.Future[Any], result: Any) -> None:
+    if future.done():  # its caller gave up (cancelled)
+        return
+    if isinstance(result, Exception):
+        future.set_exception(StoreError(str(result)))
+    else:
+        future.set_result(result)

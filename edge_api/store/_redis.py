@@ -1,5 +1,5 @@
-"""The Redis store: redis.asyncio (hiredis), one pool, automatic pipelining, a circuit
-breaker, and Redis Cluster when the URL says so."""
+"""The Redis store: automatic pipelining on one hiredis connection per worker (redis-py's
+pool for everything else), a circuit breaker, and Redis Cluster when the URL says so."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from edge_api.store._breaker import CircuitBreaker
 from edge_api.store._gate import GateRequest, GateResult
 from edge_api.store._packer import use_hiredis_packer
 from edge_api.store._pipeline import AutoPipeline
+from edge_api.store._resp import RespLink, supports
 
 __all__ = ["CLUSTER_SCHEMES", "DEFAULT_REDIS_TIMEOUT", "RedisStore", "hash_tag"]
 
@@ -90,7 +91,7 @@ class RedisStore:
             breaker=self.breaker,
             scripts={GATE_SHA: GATE_SCRIPT},
             on_batch=on_batch,
-            direct=not self.cluster,
+            link=None if self.cluster or not supports(url) else RespLink(url, timeout=timeout),
         )
 
     @property

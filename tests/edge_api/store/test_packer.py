@@ -48,6 +48,7 @@ async def test_the_store_connects_with_the_hiredis_packer(
     try:
         await store.set("k", b"v", ttl=10)
         assert await store.get("k") == b"v"
+        assert await store.ping()  # redis-py's own connections (the pipeline has its own)
         client = store.client
         if store.cluster:
             nodes = client.get_nodes()

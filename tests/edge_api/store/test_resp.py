@@ -1,0 +1,113 @@
+"""The pipelined connection on real Redis servers: its set-up (password, database, a
+Unix socket), losing the connection, and closing with replies still owed."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+
+from edge_api import StoreUnavailable
+from edge_api.store import RedisStore
+from edge_api.store._resp import CLIENT_NAME, supports
+from tests.conftest import free_port, launch_redis, wait_for_redis
+
+pytestmark = pytest.mark.anyio
+
+PASSWORD = "s3cret-" + secrets.token_hex(4)
+
+
+@pytest.fixture
+def private_redis(tmp_path: Path) -> Iterator[tuple[int, Path]]:
+    """A redis-server with a password, on a port and a Unix socket."""
+    port = free_port()
+    socket = tmp_path / "redis.sock"
+    process = launch_redis(port, tmp_path, "--requirepass", PASSWORD, "--unixsocket", str(socket))
+    try:
+        wait_for_redis(port)
+        yield port, socket
+    finally:
+        process.kill()
+        process.wait(timeout=10)
+
+
+def _pipelines(client: redis.Redis) -> list[dict[str, object]]:
+    return [c for c in client.client_list() if c.get("name") == CLIENT_NAME]
+
+
+async def test_authenticates_and_selects_the_database(private_redis: tuple[int, Path]) -> None:
+    port, _ = private_redis
+    store = RedisStore(f"redis://:{PASSWORD}@127.0.0.1:{port}/3", prefix="auth:")
+    admin = redis.Redis(port=port, password=PASSWORD, db=3)
+    try:
+        await store.set("k", b"in db 3", ttl=30)
+        assert admin.get("auth:k") == b"in db 3"
+        assert redis.Redis(port=port, password=PASSWORD, db=0).get("auth:k") is None
+        assert [c["db"] for c in _pipelines(admin)] == ["3"]
+    finally:
+        await store.close()
+        admin.close()
+
+
+async def test_a_wrong_password_is_store_unavailable(private_redis: tuple[int, Path]) -> None:
+    port, _ = private_redis
+    store = RedisStore(f"redis://:wrong@127.0.0.1:{port}/0", prefix="auth:")
+    try:
+        with pytest.raises(StoreUnavailable, match="set-up"):
+            await store.get("k")
+    finally:
+        await store.close()
+
+
+async def test_connects_over_a_unix_socket(private_redis: tuple[int, Path]) -> None:
+    port, socket = private_redis
+    url = f"unix://:{PASSWORD}@{socket}?db=2"
+    assert supports(url)
+    store = RedisStore(url, prefix="unix:")
+    try:
+        await store.set("k", b"over the socket", ttl=30)
+        assert redis.Redis(port=port, password=PASSWORD, db=2).get("unix:k") == b"over the socket"
+    finally:
+        await store.close()
+
+
+async def test_a_killed_connection_is_replaced(redis_url: str) -> None:
+    store = RedisStore(redis_url, prefix=f"kill:{secrets.token_hex(6)}:")
+    admin = redis.Redis.from_url(redis_url)
+    try:
+        await store.set("k", b"kept", ttl=30)
+        (first,) = [c["id"] for c in _pipelines(admin)]
+        admin.client_kill_filter(_id=str(first))
+        outcomes: list[bytes | StoreUnavailable | None] = []
+        for _ in range(3):  # the kill may land before or after the next command is sent
+            try:
+                outcomes.append(await store.get("k"))
+                break
+            except StoreUnavailable as exc:
+                outcomes.append(exc)
+        assert outcomes[-1] == b"kept"
+        assert len(outcomes) <= 2
+        assert [c["id"] for c in _pipelines(admin)] not in ([], [first])
+    finally:
+        await store.close()
+        admin.close()
+
+
+async def test_close_waits_for_the_replies_in_flight(redis_url: str) -> None:
+    store = RedisStore(redis_url, prefix=f"close:{secrets.token_hex(6)}:")
+    try:
+        await store.set("k", b"answered", ttl=30)
+        reads = [asyncio.ensure_future(store.get("k")) for _ in range(50)]
+        await asyncio.sleep(0)  # each read has queued its command
+    finally:
+        await store.close()
+    assert [await read for read in reads] == [b"answered"] * 50
+
+
+def test_tls_urls_stay_with_redis_py() -> None:
+    assert not supports("rediss://127.0.0.1:6380/0")
+    assert supports("redis://127.0.0.1:6379/0")
