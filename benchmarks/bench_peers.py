@@ -61,11 +61,11 @@ CONNECTIONS = 32
 # Distinct bodies per second of run for the steps that consume them: well above what one
 # core answers on this class of machine, so wrk never wraps round to a used one.
 BODIES_PER_SECOND = {
-    "palisade submit": 1_500,
-    "palisade siteverify": 8_000,
-    "altcha-v1 verify": 6_000,
-    "altcha-v2 verify": 4_000,
-    "cap redeem": 1_000,
+    "palisade submit": 4_000,
+    "palisade siteverify": 12_000,
+    "altcha-v1 verify": 12_000,
+    "altcha-v2 verify": 6_000,
+    "cap redeem": 2_000,
     "cap siteverify": 20_000,  # at most: sized by a probe
 }
 ALTCHA_MAX_NUMBER = 100  # v1 difficulty: the server's work does not depend on it
