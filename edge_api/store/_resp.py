@@ -141,14 +141,17 @@ class RespLink:
         loop = asyncio.get_running_loop()
         if not batch.started:  # kept when queued behind a connect: one timeout in all
             batch.started = loop.time()
+        if self._loop is not loop:
+            # First use, or the old connection belongs to an event loop that is gone
+            # (its handles and queued batches cannot run on this one).
+            self._loop, self._connection, self._connecting = loop, None, None
+            self._queued, self._watchdog = [], None
         connection = self._connection
-        if connection is not None and self._loop is loop:
+        if connection is not None:
             connection.write(batch)
             if self._watchdog is None:
                 self._watchdog = loop.call_at(batch.started + self._timeout, self._check)
             return
-        if self._loop is not loop:
-            self._connection, self._connecting = None, None  # a connection of another loop
         self._queued.append(batch)
         if self._connecting is None:
             self._connecting = loop.create_task(self._connect())
@@ -185,7 +188,7 @@ class RespLink:
             return
         finally:
             self._connecting = None
-        self._connection, self._loop = connection, loop
+        self._connection = connection
         queued, self._queued = self._queued, []
         for batch in queued:
             self.send(batch)

@@ -75,9 +75,10 @@ async def test_connects_over_a_unix_socket(private_redis: tuple[int, Path]) -> N
         await store.close()
 
 
-async def test_a_killed_connection_is_replaced(redis_url: str) -> None:
-    store = RedisStore(redis_url, prefix=f"kill:{secrets.token_hex(6)}:")
-    admin = redis.Redis.from_url(redis_url)
+async def test_a_killed_connection_is_replaced(private_redis: tuple[int, Path]) -> None:
+    port, _ = private_redis
+    store = RedisStore(f"redis://:{PASSWORD}@127.0.0.1:{port}/0", prefix="kill:")
+    admin = redis.Redis(port=port, password=PASSWORD)
     try:
         await store.set("k", b"kept", ttl=30)
         (first,) = [c["id"] for c in _pipelines(admin)]
@@ -92,6 +93,27 @@ async def test_a_killed_connection_is_replaced(redis_url: str) -> None:
         assert outcomes[-1] == b"kept"
         assert len(outcomes) <= 2
         assert [c["id"] for c in _pipelines(admin)] not in ([], [first])
+    finally:
+        await store.close()
+        admin.close()
+
+
+async def test_callers_before_the_first_connection_share_it(
+    private_redis: tuple[int, Path],
+) -> None:
+    port, _ = private_redis
+    store = RedisStore(f"redis://:{PASSWORD}@127.0.0.1:{port}/0", prefix="first:")
+    admin = redis.Redis(port=port, password=PASSWORD)
+
+    async def after(turns: int) -> bytes | None:
+        for _ in range(turns):
+            await asyncio.sleep(0)
+        return await store.get("missing")
+
+    try:
+        # Batches from several loop turns, all while the connection is being made.
+        assert await asyncio.gather(*(after(turns) for turns in range(6))) == [None] * 6
+        assert len(_pipelines(admin)) == 1
     finally:
         await store.close()
         admin.close()
