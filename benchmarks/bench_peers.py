@@ -142,7 +142,8 @@ def run_palisade(args: argparse.Namespace, work: Path, store: str) -> System:
         workload = PalisadeWorkload(
             KeyRing.parse(signing_keys), Site(created["sitekey"], created["secret"]), work
         )
-        run_wrk(url, workload.script("submit", 2_000), seconds=1, connections=8)  # warm up
+        # Warm-up with enough distinct bodies that none is sent twice (a replay is refused).
+        run_wrk(url, workload.script("submit", 6_000), seconds=1, connections=8)
         for name in STEPS:
             supplied = BODIES_PER_SECOND.get(f"palisade {name}", 0) * args.seconds
             script = workload.script(name, supplied)

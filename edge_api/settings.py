@@ -98,7 +98,10 @@ class Settings:
         if redis_url is not None and not redis_url.startswith(
             ("redis://", "rediss://", "unix://", "redis+cluster://", "rediss+cluster://")
         ):
-            raise ConfigError("PALISADE_REDIS_URL must start with redis:// or rediss://")
+            raise ConfigError(
+                "PALISADE_REDIS_URL must start with redis://, rediss://, unix://,"
+                " redis+cluster:// or rediss+cluster://"
+            )
         settings = cls(
             env=env,  # type: ignore[arg-type]  # checked above
             redis_url=Secret(redis_url) if redis_url else None,
