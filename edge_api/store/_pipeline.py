@@ -81,13 +81,17 @@ class AutoPipeline:
                 task.add_done_callback(self._tasks.discard)
 
     def _send_on_link(self, link: RespLink, batch: Pending) -> None:
-        try:
-            payload = b"".join([pack(args) for (args, _), _ in batch])
-        except RedisError as exc:  # an argument hiredis cannot send: nothing was written
-            for _, future in batch:
-                future.set_exception(StoreError(str(exc)))
-            return
-        link.send(Batch(payload, len(batch), partial(self._link_done, batch)))
+        packed: list[bytes] = []
+        sent: Pending = []
+        for item in batch:
+            try:
+                packed.append(pack(item[0][0]))
+            except RedisError as exc:  # an argument hiredis cannot send: only its caller fails
+                item[1].set_exception(StoreError(str(exc)))
+                continue
+            sent.append(item)
+        if sent:
+            link.send(Batch(b"".join(packed), len(sent), partial(self._link_done, sent)))
 
     def _link_done(self, batch: Pending, sent: Batch, error: BaseException | None) -> None:
         self._count(len(batch), sent.started, error is None)

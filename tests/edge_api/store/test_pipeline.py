@@ -52,3 +52,18 @@ async def test_a_batch_cut_off_by_the_timeout_leaves_no_reply_behind(
         assert await store.get("a") == b"first"
     finally:
         await store.close()
+
+
+async def test_an_unsendable_argument_fails_only_its_own_command(redis_url: str) -> None:
+    store = RedisStore(redis_url, prefix=f"arg:{secrets.token_hex(6)}:")
+    try:
+        await store.set("k", b"fine", ttl=10)
+        results = await asyncio.gather(
+            store.set("bad", object(), ttl=10),  # type: ignore[arg-type]
+            store.get("k"),
+            return_exceptions=True,
+        )
+        assert isinstance(results[0], StoreError)
+        assert results[1] == b"fine"
+    finally:
+        await store.close()
