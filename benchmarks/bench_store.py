@@ -1,7 +1,8 @@
 """CPU per Redis command through the store's auto-pipeline, against redis-py's asyncio
 client called directly in the same run, at several numbers of concurrent callers.
 
-    taskset -c 0 .venv/bin/python -m benchmarks.bench_store [--redis redis://127.0.0.1:6379/14]
+    taskset -c 0 .venv/bin/python -m benchmarks.bench_store [--redis redis://127.0.0.1:6379/14
+        | redis+cluster://127.0.0.1:7001]
         [--commands 4000] [--concurrency 1,4,32]
 
 As deployed a worker's batches hold only a few requests, so the cost per batch (not
@@ -16,9 +17,11 @@ import asyncio
 import secrets
 import time
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import redis.asyncio as aioredis
 import uvloop
+from redis.asyncio.cluster import RedisCluster
 
 from edge_api.store import RedisStore
 
@@ -40,7 +43,11 @@ async def cpu_per_call(get: Get, calls: int, concurrency: int) -> float:
 async def run(args: argparse.Namespace) -> None:
     prefix = f"bench-store:{secrets.token_hex(4)}:"
     store = RedisStore(args.redis, prefix=prefix)
-    client = aioredis.Redis.from_url(args.redis, max_connections=64)
+    client: Any
+    if store.cluster:
+        client = RedisCluster.from_url(args.redis.replace("+cluster", "", 1))
+    else:
+        client = aioredis.Redis.from_url(args.redis, max_connections=64)
     await store.set("k", b"value", ttl=120)
 
     def store_get() -> Awaitable[object]:

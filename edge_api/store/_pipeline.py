@@ -13,14 +13,16 @@ node. Replies are raw either way (no redis-py reply callbacks).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 from redis.exceptions import NoScriptError, RedisError, ResponseError
 
 from edge_api._exceptions import StoreError, StoreUnavailable
 from edge_api.store._breaker import CircuitBreaker
+from edge_api.store._cluster import ClusterRouter
 from edge_api.store._packer import pack
 from edge_api.store._resp import Batch, RespLink
 
@@ -30,6 +32,10 @@ Command = tuple[tuple[Any, ...], dict[str, Any]]
 Pending = list[tuple[Command, "asyncio.Future[Any]"]]
 # Bigger batches save little and risk the timeout under load: split past this.
 MAX_BATCH = 128
+# A command redirected more often than this (a cluster resharding) fails.
+MAX_REDIRECTS = 3
+
+logger = logging.getLogger("palisade.store")
 
 
 class AutoPipeline:
@@ -42,11 +48,13 @@ class AutoPipeline:
         scripts: dict[str, str],
         on_batch: Callable[[int, float, bool], None] | None = None,
         link: RespLink | None = None,
+        router: ClusterRouter | None = None,
     ) -> None:
-        """``link``: the connection to a single Redis that batches go out on; without
-        one, batches go through ``client.pipeline()``."""
+        """``link``: the connection to a single Redis that batches go out on; ``router``:
+        a cluster's, one per node. With neither, batches go through ``client.pipeline()``."""
         self._client = client
         self._link = link
+        self._router = router
         self._timeout = timeout
         self._breaker = breaker
         self._scripts = scripts  # sha1 -> source, to reload after SCRIPT FLUSH / failover
@@ -71,63 +79,131 @@ class AutoPipeline:
     def _start_flush(self) -> None:
         self._scheduled = False
         pending, self._pending = self._pending, []
+        router = self._router
         for start in range(0, len(pending), MAX_BATCH):
             batch = pending[start : start + MAX_BATCH]
-            if self._link is not None:
-                self._send_on_link(self._link, batch)
+            if self._link is not None or (router is not None and router.ready):
+                self._send_direct(batch)
+            elif router is not None:
+                self._spawn(self._start_router(router, batch))
             else:
-                task = asyncio.get_running_loop().create_task(self._flush(batch))
-                self._tasks.add(task)
-                task.add_done_callback(self._tasks.discard)
+                self._spawn(self._flush(batch))
 
-    def _send_on_link(self, link: RespLink, batch: Pending) -> None:
-        packed: list[bytes] = []
-        sent: Pending = []
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _start_router(self, router: ClusterRouter, batch: Pending) -> None:
+        try:
+            async with asyncio.timeout(self._timeout):
+                await router.start()
+        except Exception as exc:  # no caller may hang on a cluster that cannot be asked
+            self._fail(batch, exc)
+            return
+        self._send_direct(batch)
+
+    def _send_direct(self, batch: Pending) -> None:
+        """Pack each command and write it on its node's link, one write per node."""
+        groups: dict[RespLink, tuple[list[bytes], Pending]] = {}
         for item in batch:
+            args = item[0][0]
             try:
-                packed.append(pack(item[0][0]))
+                packed = pack(args)
+                link = self._link or cast(ClusterRouter, self._router).link_for(args)
             except RedisError as exc:  # an argument hiredis cannot send: only its caller fails
                 item[1].set_exception(StoreError(str(exc)))
                 continue
-            sent.append(item)
-        if sent:
-            link.send(Batch(b"".join(packed), len(sent), partial(self._link_done, sent)))
+            group = groups.get(link)
+            if group is None:
+                group = groups[link] = ([], [])
+            group[0].append(packed)
+            group[1].append(item)
+        for link, (packed_commands, sent) in groups.items():
+            link.send(Batch(b"".join(packed_commands), len(sent), partial(self._link_done, sent)))
 
     def _link_done(self, batch: Pending, sent: Batch, error: BaseException | None) -> None:
         self._count(len(batch), sent.started, error is None)
         if error is not None:
             self._fail(batch, error)
+            if self._router is not None:  # a node that fails may have been replaced
+                self._spawn(self._refresh_quietly(self._router))
             return
         self._breaker.success()
         retry: Pending = []
+        redirect: list[tuple[tuple[Command, asyncio.Future[Any]], str]] = []
         for item, result in zip(batch, sent.replies, strict=True):
-            if isinstance(result, ResponseError) and str(result).startswith("NOSCRIPT"):
-                retry.append(item)
-            else:
-                _settle(item[1], result)
+            if isinstance(result, ResponseError):
+                text = str(result)
+                if text.startswith("NOSCRIPT"):
+                    retry.append(item)
+                    continue
+                if self._router is not None and text.startswith(("MOVED ", "ASK ")):
+                    redirect.append((item, text))
+                    continue
+            _settle(item[1], result)
         if retry:
-            task = asyncio.get_running_loop().create_task(self._reload_and_retry(retry))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+            self._spawn(self._reload_and_retry(retry))
+        if redirect:
+            self._spawn(self._redirect(cast(ClusterRouter, self._router), redirect))
+
+    async def _redirect(
+        self, router: ClusterRouter, items: list[tuple[tuple[Command, asyncio.Future[Any]], str]]
+    ) -> None:
+        """A slot moved (MOVED: learn the slots again and resend) or is moving (ASK:
+        send to the node named, after ASKING), at most MAX_REDIRECTS times a command."""
+        if any(text.startswith("MOVED") for _, text in items):
+            await self._refresh_quietly(router)
+        calls: list[tuple[asyncio.Future[Any], Awaitable[Any]]] = []
+        for ((args, options), future), text in items:
+            hops = int(options.get("_redirects", 0)) + 1
+            if hops > MAX_REDIRECTS:
+                _settle(future, StoreError(f"still redirected after {MAX_REDIRECTS}: {text}"))
+            elif text.startswith("ASK"):
+                host, _, port = text.split()[2].rpartition(":")
+                asking = pack(("ASKING",)) + pack(args)
+                done = partial(self._asking_done, future)
+                router.link_at(host, int(port)).send(Batch(asking, 2, done))
+            else:
+                calls.append((future, self.call(*args, **{**options, "_redirects": hops})))
+        results = await asyncio.gather(*(call for _, call in calls), return_exceptions=True)
+        for (future, _), result in zip(calls, results, strict=True):
+            _settle_raised(future, result)
+
+    def _asking_done(
+        self, future: asyncio.Future[Any], sent: Batch, error: BaseException | None
+    ) -> None:
+        self._count(1, sent.started, error is None)
+        if error is not None:
+            self._fail([((("ASKING",), {}), future)], error)
+            return
+        self._breaker.success()
+        _settle(future, sent.replies[1])
+
+    @staticmethod
+    async def _refresh_quietly(router: ClusterRouter) -> None:
+        try:
+            await router.refresh()
+        except Exception:  # the next batch's failure reports it; stale slots redirect
+            logger.warning("could not refresh the Redis Cluster slots", exc_info=True)
 
     async def _reload_and_retry(self, batch: Pending) -> None:
         """Scripts vanished (SCRIPT FLUSH, failover to a fresh replica): load them and
         run just those commands again."""
         try:
             for sha in {str(args[1]) for (args, _), _ in batch}:
-                await self.call("SCRIPT", "LOAD", self._scripts[sha])
+                if self._router is not None:  # on every primary
+                    await self._client.script_load(self._scripts[sha])
+                else:
+                    await self.call("SCRIPT", "LOAD", self._scripts[sha])
             results = await asyncio.gather(
                 *(self.call(*args, **options) for (args, options), _ in batch),
                 return_exceptions=True,
             )
-        except (StoreError, KeyError) as exc:
+        except (StoreError, KeyError, RedisError, OSError) as exc:
             results = [exc] * len(batch)
         for (_, future), result in zip(batch, results, strict=True):
-            if not future.done():
-                if isinstance(result, BaseException):
-                    future.set_exception(result)
-                else:
-                    future.set_result(result)
+            _settle_raised(future, result)
 
     def _count(self, size: int, started: float, ok: bool) -> None:
         self.round_trips += 1
@@ -192,6 +268,18 @@ class AutoPipeline:
             await asyncio.gather(*self._tasks, return_exceptions=True)
         if self._link is not None:
             await self._link.close()
+        if self._router is not None:
+            await self._router.close()
+
+
+def _settle_raised(future: asyncio.Future[Any], result: Any) -> None:
+    """A result from ``call`` itself: an exception there is already the caller's error."""
+    if future.done():
+        return
+    if isinstance(result, BaseException):
+        future.set_exception(result)
+    else:
+        future.set_result(result)
 
 
 def _settle(future: asyncio.Future[Any], result: Any) -> None:

@@ -1,5 +1,6 @@
-"""The Redis store: automatic pipelining on one hiredis connection per worker (redis-py's
-pool for everything else), a circuit breaker, and Redis Cluster when the URL says so."""
+"""The Redis store: automatic pipelining on one hiredis connection per worker and Redis
+(per primary in a cluster; redis-py for TLS, the topology and everything else), a
+circuit breaker, and Redis Cluster when the URL says so."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from redis.asyncio.cluster import RedisCluster
 from redis.exceptions import RedisError
 
 from edge_api.store._breaker import CircuitBreaker
+from edge_api.store._cluster import ClusterRouter
 from edge_api.store._gate import GateRequest, GateResult
 from edge_api.store._packer import use_hiredis_packer
 from edge_api.store._pipeline import AutoPipeline
@@ -83,6 +85,8 @@ class RedisStore:
                 health_check_interval=30,
             )
         use_hiredis_packer(client, cluster=self.cluster)
+        # Commands go out on connections of Palisade's own (TLS: on redis-py's).
+        direct = supports(url)
         self._redis = client
         self.breaker = breaker or CircuitBreaker()
         self._pipeline = AutoPipeline(
@@ -91,7 +95,8 @@ class RedisStore:
             breaker=self.breaker,
             scripts={GATE_SHA: GATE_SCRIPT},
             on_batch=on_batch,
-            link=None if self.cluster or not supports(url) else RespLink(url, timeout=timeout),
+            link=RespLink.from_url(url, timeout=timeout) if direct and not self.cluster else None,
+            router=ClusterRouter(client, url, timeout=timeout) if direct and self.cluster else None,
         )
 
     @property

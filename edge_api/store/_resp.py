@@ -46,8 +46,9 @@ class Batch:
 
 
 def supports(url: str) -> bool:
-    """Plain TCP or a Unix socket; TLS stays with redis-py's connection."""
-    return url.startswith(("redis://", "unix://"))
+    """Plain TCP or a Unix socket (a single Redis, or a cluster's nodes); TLS stays with
+    redis-py's connections."""
+    return url.startswith(("redis://", "unix://", "redis+cluster://"))
 
 
 class _Connection(asyncio.Protocol):
@@ -115,18 +116,38 @@ class RespLink:
     """The worker's connection to one Redis, made when first needed and again after a
     failure. Not thread-safe; one per event loop."""
 
-    def __init__(self, url: str, *, timeout: float) -> None:
+    @classmethod
+    def from_url(cls, url: str, *, timeout: float) -> RespLink:
+        """``redis://`` or ``unix://``, read the way redis-py reads them."""
         options = parse_url(url)
-        self._host: str = options.get("host", "localhost")
-        self._port: int = int(options.get("port", 6379))
-        self._path: str | None = options.get("path")
+        return cls(
+            timeout=timeout,
+            host=options.get("host", "localhost"),
+            port=int(options.get("port", 6379)),
+            path=options.get("path"),
+            username=options.get("username"),
+            password=options.get("password"),
+            db=int(options.get("db", 0)),
+        )
+
+    def __init__(
+        self,
+        *,
+        timeout: float,
+        host: str = "localhost",
+        port: int = 6379,
+        path: str | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        db: int = 0,
+    ) -> None:
+        self._host, self._port, self._path = host, port, path
         self._timeout = timeout
         setup: list[tuple[Any, ...]] = []
-        if options.get("password") is not None:
-            user, password = options.get("username"), options["password"]
-            setup.append(("AUTH", user, password) if user else ("AUTH", password))
-        if int(options.get("db", 0)):
-            setup.append(("SELECT", int(options["db"])))
+        if password is not None:
+            setup.append(("AUTH", username, password) if username else ("AUTH", password))
+        if db:
+            setup.append(("SELECT", db))
         # Named, so that operators find the workers' pipelines in CLIENT LIST.
         setup.append(("CLIENT", "SETNAME", CLIENT_NAME))
         self._setup = setup

@@ -133,3 +133,61 @@ async def test_close_waits_for_the_replies_in_flight(redis_url: str) -> None:
 def test_tls_urls_stay_with_redis_py() -> None:
     assert not supports("rediss://127.0.0.1:6380/0")
     assert supports("redis://127.0.0.1:6379/0")
+
+
+def _cluster_nodes(url: str) -> dict[int, redis.Redis]:
+    """Port -> client of each primary of the test cluster."""
+    seed = redis.Redis.from_url(url.replace("redis+cluster://", "redis://", 1))
+    ports = {int(primary[1]) for _, _, primary, *_ in seed.execute_command("CLUSTER SLOTS")}
+    seed.close()
+    return {port: redis.Redis(port=port) for port in sorted(ports)}
+
+
+def _owner(nodes: dict[int, redis.Redis], slot: int) -> int:
+    any_node = next(iter(nodes.values()))
+    for start, end, primary, *_ in any_node.execute_command("CLUSTER SLOTS"):
+        if start <= slot <= end:
+            return int(primary[1])
+    raise AssertionError(f"no owner for slot {slot}")
+
+
+async def test_a_moved_slot_is_learnt_and_the_command_resent(redis_cluster_url: str) -> None:
+    store = RedisStore(redis_cluster_url, prefix=f"moved:{secrets.token_hex(6)}:")
+    try:
+        await store.set("{t}k", b"where it lives", ttl=30)
+        client = store.client
+        slot = client.keyslot(f"{store._prefix}{{t}}k")
+        right = client.nodes_manager.get_node_from_slot(slot)
+        wrong = next(n for n in client.get_primaries() if n.name != right.name)
+        client.nodes_manager.slots_cache[slot] = [wrong]  # a stale view of the cluster
+        assert await store.get("{t}k") == b"where it lives"  # MOVED, slots learnt, resent
+        assert client.nodes_manager.get_node_from_slot(slot).name == right.name
+    finally:
+        await store.close()
+
+
+async def test_a_migrating_slot_is_asked_of_the_importing_node(redis_cluster_url: str) -> None:
+    store = RedisStore(redis_cluster_url, prefix=f"ask:{secrets.token_hex(6)}:")
+    nodes = _cluster_nodes(redis_cluster_url)
+    try:
+        await store.set("{a}present", b"here", ttl=30)
+        key = f"{store._prefix}{{a}}missing"
+        slot = int(next(iter(nodes.values())).execute_command("CLUSTER KEYSLOT", key))
+        source_port = _owner(nodes, slot)
+        target_port = next(port for port in nodes if port != source_port)
+        source, target = nodes[source_port], nodes[target_port]
+        source_id = source.execute_command("CLUSTER MYID").decode()
+        target_id = target.execute_command("CLUSTER MYID").decode()
+        target.execute_command("CLUSTER SETSLOT", slot, "IMPORTING", source_id)
+        source.execute_command("CLUSTER SETSLOT", slot, "MIGRATING", target_id)
+        try:
+            # Not on the source any more: it answers ASK, the target answers after ASKING.
+            assert await store.get("{a}missing") is None
+            assert await store.get("{a}present") == b"here"  # still on the source
+        finally:
+            for node in (source, target):
+                node.execute_command("CLUSTER SETSLOT", slot, "NODE", source_id)
+    finally:
+        await store.close()
+        for node in nodes.values():
+            node.close()
