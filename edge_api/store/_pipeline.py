@@ -110,9 +110,14 @@ class AutoPipeline:
             args = item[0][0]
             try:
                 packed = pack(args)
-                link = self._link or cast(ClusterRouter, self._router).link_for(args)
             except RedisError as exc:  # an argument hiredis cannot send: only its caller fails
                 item[1].set_exception(StoreError(str(exc)))
+                continue
+            try:
+                link = self._link or cast(ClusterRouter, self._router).link_for(args)
+            except Exception as exc:  # no node for the slot (the cluster is not whole)
+                self._fail([item], exc)
+                self._spawn(self._refresh_quietly(cast(ClusterRouter, self._router)))
                 continue
             group = groups.get(link)
             if group is None:

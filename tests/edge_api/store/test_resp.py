@@ -191,3 +191,22 @@ async def test_a_migrating_slot_is_asked_of_the_importing_node(redis_cluster_url
         await store.close()
         for node in nodes.values():
             node.close()
+
+
+async def test_a_slot_with_no_known_node_fails_fast_then_is_learnt(redis_cluster_url: str) -> None:
+    store = RedisStore(redis_cluster_url, prefix=f"slot:{secrets.token_hex(6)}:")
+    try:
+        await store.set("{u}k", b"v", ttl=30)
+        client = store.client
+        slot = client.keyslot(f"{store._prefix}{{u}}k")
+        del client.nodes_manager.slots_cache[slot]  # as if the cluster lost that slot
+        with pytest.raises(StoreUnavailable):
+            async with asyncio.timeout(5):  # failing, not hanging
+                await store.get("{u}k")
+        for _ in range(200):  # the topology is asked again in the background
+            if slot in client.nodes_manager.slots_cache:
+                break
+            await asyncio.sleep(0.01)
+        assert await store.get("{u}k") == b"v"
+    finally:
+        await store.close()
