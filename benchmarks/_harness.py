@@ -242,10 +242,23 @@ def tree_cpu_seconds(pid: int) -> float:
     return total
 
 
+def redis_servers(url: str) -> list[redis.Redis]:
+    """The Redis server of ``url``, or every primary of a ``redis+cluster://`` one."""
+    if "+cluster://" not in url:
+        return [redis.Redis.from_url(url)]
+    seed = redis.Redis.from_url(url.replace("+cluster", "", 1))
+    slots = seed.execute_command("CLUSTER SLOTS")  # [start, end, primary, *replicas]
+    primaries = {(primary[0].decode(), int(primary[1])) for _, _, primary, *_ in slots}
+    return [redis.Redis(host=host, port=port) for host, port in sorted(primaries)]
+
+
 def redis_cpu_seconds(url: str) -> float:
-    """CPU the Redis server has used (its main thread and helpers), from INFO."""
-    info = redis.Redis.from_url(url).info("cpu")
-    return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
+    """CPU the Redis server (all a cluster's primaries) has used, from INFO."""
+    total = 0.0
+    for server in redis_servers(url):
+        info = server.info("cpu")
+        total += float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
+    return total
 
 
 def children_cpu_seconds() -> float:

@@ -33,8 +33,6 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import redis
-
 from benchmarks._flow import STEPS, PalisadeWorkload, Site, bare_script
 from benchmarks._harness import (
     ADMIN_TOKEN,
@@ -44,6 +42,7 @@ from benchmarks._harness import (
     cpu_used,
     create_site,
     free_port,
+    redis_servers,
     run_wrk,
     run_wrk_at_rate,
     server,
@@ -244,7 +243,8 @@ def main() -> int:
     if unknown := set(args.steps) - set(STEPS):
         parser.error(f"unknown steps: {', '.join(sorted(unknown))}")
 
-    redis.Redis.from_url(args.redis).flushdb()
+    for redis_server in redis_servers(args.redis):
+        redis_server.flushdb()
     work = Path(tempfile.mkdtemp(prefix="palisade-bench-deployed-"))
     kinds = ["uvicorn", "granian"] if args.server == "both" else [args.server]
     results: dict[str, list[StepFigures]] = {kind: [] for kind in kinds}

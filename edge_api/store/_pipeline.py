@@ -5,9 +5,11 @@ auto-pipelining, every command issued during one event-loop turn is queued and s
 in a single batch on the next turn; each caller awaits its own reply.
 
 On a single Redis the batch is one write on the worker's pipelined connection
-(:mod:`edge_api.store._resp`), and batches do not wait for one another. A cluster
-(or TLS) batch goes through redis-py's pipeline, which routes each command to its
-node. Replies are raw either way (no redis-py reply callbacks).
+(:mod:`edge_api.store._resp`), and batches do not wait for one another. In a cluster
+the batch is split by node (:mod:`edge_api.store._cluster`), one write per node's
+connection; MOVED and ASK redirections are followed here. Over TLS a batch goes
+through redis-py's pipeline (its cluster pipeline routes each command to its node).
+Replies are raw either way (no redis-py reply callbacks).
 """
 
 from __future__ import annotations
