@@ -113,7 +113,7 @@ class AutoPipeline:
             try:
                 packed = pack(args)
             except RedisError as exc:  # an argument hiredis cannot send: only its caller fails
-                item[1].set_exception(StoreError(str(exc)))
+                _settle(item[1], exc)
                 continue
             try:
                 link = self._link or cast(ClusterRouter, self._router).link_for(args)
