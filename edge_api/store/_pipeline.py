@@ -101,7 +101,7 @@ class AutoPipeline:
             async with asyncio.timeout(self._timeout):
                 await router.start()
         except Exception as exc:  # no caller may hang on a cluster that cannot be asked
-            self._fail(batch, exc)
+            self._fail(_futures(batch), exc)
             return
         self._send_direct(batch)
 
@@ -118,7 +118,7 @@ class AutoPipeline:
             try:
                 link = self._link or cast(ClusterRouter, self._router).link_for(args)
             except Exception as exc:  # no node for the slot (the cluster is not whole)
-                self._fail([item], exc)
+                self._fail([item[1]], exc)
                 self._spawn(self._refresh_quietly(cast(ClusterRouter, self._router)))
                 continue
             group = groups.get(link)
@@ -132,7 +132,7 @@ class AutoPipeline:
     def _link_done(self, batch: Pending, sent: Batch, error: BaseException | None) -> None:
         self._count(len(batch), sent.started, error is None)
         if error is not None:
-            self._fail(batch, error)
+            self._fail(_futures(batch), error)
             if self._router is not None:  # a node that fails may have been replaced
                 self._spawn(self._refresh_quietly(self._router))
             return
@@ -182,7 +182,7 @@ class AutoPipeline:
     ) -> None:
         self._count(1, sent.started, error is None)
         if error is not None:
-            self._fail([((("ASKING",), {}), future)], error)
+            self._fail([future], error)
             return
         self._breaker.success()
         _settle(future, sent.replies[1])
@@ -217,14 +217,14 @@ class AutoPipeline:
         if self._on_batch is not None:
             self._on_batch(size, asyncio.get_running_loop().time() - started, ok)
 
-    def _fail(self, batch: Pending, error: BaseException) -> None:
+    def _fail(self, futures: list[asyncio.Future[Any]], error: BaseException) -> None:
         self._breaker.failure()
         unavailable = (
             error
             if isinstance(error, StoreUnavailable)
             else StoreUnavailable(f"Redis did not answer: {error!r}")
         )
-        for _, future in batch:
+        for future in futures:
             if not future.done():
                 future.set_exception(unavailable)
 
@@ -261,7 +261,7 @@ class AutoPipeline:
                 ):
                     results[index] = result
         except (TimeoutError, OSError, RedisError) as exc:
-            self._fail(batch, exc)
+            self._fail(_futures(batch), exc)
             return
         self._breaker.success()
         for (_, future), result in zip(batch, results, strict=True):
@@ -277,6 +277,10 @@ class AutoPipeline:
             await self._link.close()
         if self._router is not None:
             await self._router.close()
+
+
+def _futures(batch: Pending) -> list[asyncio.Future[Any]]:
+    return [future for _, future in batch]
 
 
 def _settle_raised(future: asyncio.Future[Any], result: Any) -> None:

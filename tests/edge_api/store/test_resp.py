@@ -151,12 +151,17 @@ def _owner(nodes: dict[int, redis.Redis], slot: int) -> int:
     raise AssertionError(f"no owner for slot {slot}")
 
 
+def _slot_of(store: RedisStore, key: str) -> int:
+    """The cluster slot of ``key`` as the store names it (with its prefix)."""
+    return int(store.client.keyslot(f"{store._prefix}{key}"))
+
+
 async def test_a_moved_slot_is_learnt_and_the_command_resent(redis_cluster_url: str) -> None:
     store = RedisStore(redis_cluster_url, prefix=f"moved:{secrets.token_hex(6)}:")
     try:
         await store.set("{t}k", b"where it lives", ttl=30)
         client = store.client
-        slot = client.keyslot(f"{store._prefix}{{t}}k")
+        slot = _slot_of(store, "{t}k")
         right = client.nodes_manager.get_node_from_slot(slot)
         wrong = next(n for n in client.get_primaries() if n.name != right.name)
         client.nodes_manager.slots_cache[slot] = [wrong]  # a stale view of the cluster
@@ -198,7 +203,7 @@ async def test_a_slot_with_no_known_node_fails_fast_then_is_learnt(redis_cluster
     try:
         await store.set("{u}k", b"v", ttl=30)
         client = store.client
-        slot = client.keyslot(f"{store._prefix}{{u}}k")
+        slot = _slot_of(store, "{u}k")
         del client.nodes_manager.slots_cache[slot]  # as if the cluster lost that slot
         with pytest.raises(StoreUnavailable):
             async with asyncio.timeout(5):  # failing, not hanging
