@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import builtins
+import functools
 import hashlib
 import re
 from collections.abc import Callable
@@ -19,7 +20,7 @@ from redis.exceptions import RedisError
 
 from edge_api.store._breaker import CircuitBreaker
 from edge_api.store._cluster import ClusterRouter
-from edge_api.store._gate import GateRequest, GateResult
+from edge_api.store._gate import GateRequest, GateResult, ReputationDeltas
 from edge_api.store._packer import use_hiredis_packer
 from edge_api.store._pipeline import AutoPipeline
 from edge_api.store._resp import RespLink, supports
@@ -46,6 +47,26 @@ def hash_tag(key: str) -> str:
 
 def _ms(ttl: float) -> int:
     return max(1, round(ttl * 1000))
+
+
+# The gate's per-limit and reputation arguments come from a handful of configured values:
+# formatted once each, not on every call (a float's repr is about 0.3 µs).
+@functools.lru_cache(maxsize=256)
+def _limit_args(rate: float, burst: int) -> tuple[str, int]:
+    return repr(rate), burst
+
+
+@functools.lru_cache(maxsize=64)
+def _reputation_args(
+    half_life: float, reputation_ttl: float, deltas: ReputationDeltas
+) -> tuple[str, int, str, str, str]:
+    return (
+        repr(half_life),
+        _ms(reputation_ttl),
+        repr(deltas.ok),
+        repr(deltas.limited),
+        repr(deltas.replay),
+    )
 
 
 class RedisStore:
@@ -180,8 +201,23 @@ class RedisStore:
             tag = hash_tag(key)
             group = tags.get(tag) or _empty_like(request)
             tags[tag] = _with(group, reputation_keys=(*group.reputation_keys, key))
-        results = await asyncio.gather(*(self._gate_group(g) for g in tags.values()))
-        return _merge(request, list(tags.values()), results)
+        groups = list(tags.values())
+        results = await asyncio.gather(*(self._gate_group(g) for g in groups))
+        merged = _merge(request, groups, results)
+        # A group decides its reputations' change by its own outcome: a token's client
+        # lives in another slot than the token's claim, so it saw "allowed" where the
+        # request was a replay. Add the difference (rare: only on a refusal).
+        corrections = [
+            (index, _correction(group, result.status, merged.status))
+            for index, (group, result) in enumerate(zip(groups, results, strict=True))
+            if group.reputation_keys and result.status != merged.status
+        ]
+        if not corrections:
+            return merged
+        fixed = await asyncio.gather(*(self._gate_group(fix) for _, fix in corrections))
+        for (index, _), result in zip(corrections, fixed, strict=True):
+            results[index] = replace(results[index], reputation=result.reputation)
+        return _merge(request, groups, results)
 
     async def _gate_group(self, request: GateRequest) -> GateResult:
         keys: list[str] = []
@@ -197,15 +233,8 @@ class RedisStore:
             len(request.limits),
         ]
         for limit in request.limits:
-            args += [repr(limit.rate), limit.burst]
-        deltas = request.deltas
-        args += [
-            repr(request.half_life),
-            _ms(request.reputation_ttl),
-            repr(deltas.ok),
-            repr(deltas.limited),
-            repr(deltas.replay),
-        ]
+            args += _limit_args(limit.rate, limit.burst)
+        args += _reputation_args(request.half_life, request.reputation_ttl, request.deltas)
         reply = await self._call("EVALSHA", GATE_SHA, len(keys), *keys, *args)
         status, index, retry_ms = int(reply[0]), int(reply[1]), int(reply[2])
         n = len(request.limits)
@@ -239,6 +268,24 @@ def _empty_like(request: GateRequest) -> GateRequest:
         deltas=request.deltas,
         half_life=request.half_life,
         reputation_ttl=request.reputation_ttl,
+    )
+
+
+def _delta(deltas: ReputationDeltas, status: str) -> float:
+    if status == "allowed":
+        return deltas.ok
+    return deltas.limited if status == "limited" else deltas.replay
+
+
+def _correction(group: GateRequest, had: str, wanted: str) -> GateRequest:
+    """Reputations only, moved by what the outcome ``wanted`` adds beyond ``had``'s."""
+    delta = _delta(group.deltas, wanted) - _delta(group.deltas, had)
+    return GateRequest(
+        now=group.now,
+        reputation_keys=group.reputation_keys,
+        deltas=ReputationDeltas(ok=delta, limited=delta, replay=delta),
+        half_life=group.half_life,
+        reputation_ttl=group.reputation_ttl,
     )
 
 

@@ -94,6 +94,36 @@ async def test_reputation_rises_with_bad_outcomes_and_decays(store: Store) -> No
     assert (await store.gate(much_later)).reputation == (0.0, 0.0)
 
 
+async def test_reputations_in_another_slot_follow_the_outcome(store: Store) -> None:
+    # A token's claim lives in its site's slot and its client's reputations in the
+    # client's (and the fingerprint's): in a cluster those are separate script calls,
+    # and a replay or a refusal must still move the reputations.
+    keys = ("rep:ip:{n:c}:1", "rep:fp:{f:c}")
+    deltas = ReputationDeltas(ok=0.0, limited=0.5, replay=3.0)
+    claim = GateRequest(
+        now=NOW,
+        claim_key="tok:{s:c}:jti",
+        claim_ttl=60,
+        reputation_keys=keys,
+        deltas=deltas,
+        half_life=1e9,
+    )
+    first = await store.gate(claim)
+    assert (first.status, first.reputation) == ("allowed", (0.0, 0.0))
+    replay = await store.gate(claim)
+    assert (replay.status, replay.reputation) == ("replay", (3.0, 3.0))
+    site_limit = (limit(rate=1, burst=1, name="site", key="lim:site:{s:c}"),)
+    allowed = await store.gate(
+        GateRequest(now=NOW, limits=site_limit, reputation_keys=keys, deltas=deltas)
+    )
+    assert allowed.reputation == pytest.approx((3.0, 3.0), abs=1e-6)
+    limited = await store.gate(
+        GateRequest(now=NOW, limits=site_limit, reputation_keys=keys, deltas=deltas)
+    )
+    assert limited.status == "limited"
+    assert limited.reputation == pytest.approx((3.5, 3.5), abs=1e-6)
+
+
 async def test_an_unchanged_reputation_reads_decayed_and_writes_nothing(store: Store) -> None:
     keys = ("rep:ip:{n:b}:1", "rep:net:{n:b}")
     bad = GateRequest(now=NOW, reputation_keys=keys, deltas=ReputationDeltas(ok=2.0), half_life=100)
