@@ -42,7 +42,7 @@ from edge_api.pow import ChallengeIssuer
 from edge_api.services import Services
 from edge_api.settings import Settings
 from edge_api.sites import SiteRegistry
-from edge_api.siteverify import siteverify_endpoint
+from edge_api.siteverify import SiteverifyApp
 from edge_api.store import Store, open_store
 from edge_api.submit_api import submit_endpoint
 from edge_api.tokens import TokenService
@@ -66,9 +66,9 @@ BODY_LIMITS = (
 def hot_routes() -> list[HotRoute]:
     """The endpoints that carry the traffic, served ahead of Starlette's layers."""
     return [
-        HotRoute("POST", "/siteverify", siteverify_endpoint("hcaptcha")),
-        HotRoute("POST", "/turnstile/v0/siteverify", siteverify_endpoint("turnstile")),
-        HotRoute("POST", "/recaptcha/api/siteverify", siteverify_endpoint("recaptcha")),
+        HotRoute("POST", "/siteverify", app=SiteverifyApp("hcaptcha")),
+        HotRoute("POST", "/turnstile/v0/siteverify", app=SiteverifyApp("turnstile")),
+        HotRoute("POST", "/recaptcha/api/siteverify", app=SiteverifyApp("recaptcha")),
         HotRoute("POST", "/v1/submit", submit_endpoint),
         HotRoute("POST", "/v1/challenge", challenge_endpoint),
     ]
@@ -77,7 +77,7 @@ def hot_routes() -> list[HotRoute]:
 def routes(hot: list[HotRoute]) -> list[BaseRoute]:
     # The hot routes too, so that other methods on their paths answer 405 as usual.
     return [
-        *(Route(r.path, r.endpoint, methods=[r.method]) for r in hot),
+        *(Route(r.path, r.target, methods=[r.method]) for r in hot),
         Route("/v1/challenge", preflight, methods=["OPTIONS"]),
         Route("/v1/submit", preflight, methods=["OPTIONS"]),
         Route("/healthz", healthz, methods=["GET"]),

@@ -8,6 +8,7 @@ import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from edge_api._exceptions import PayloadTooLarge
+from edge_api.asgi_io import send_json
 
 __all__ = ["DEFAULT_BODY_LIMIT", "BodyLimitMiddleware"]
 
@@ -81,14 +82,4 @@ async def _reply_413(
             "detail": detail or f"request body exceeds {limit} bytes for this endpoint",
         }
     )
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+    await send_json(send, status, body)

@@ -11,16 +11,16 @@ from __future__ import annotations
 import functools
 import logging
 import time
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
 import msgspec
 import orjson
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 
 from edge_api._exceptions import StoreError
+from edge_api.asgi_io import header, read_body, replay_body, send_json
 from edge_api.events import DecisionEvent
 from edge_api.guard import Client
 from edge_api.metrics import DECISIONS, labelled
@@ -29,7 +29,7 @@ from edge_api.sites import Site
 from edge_api.testkeys import TEST_SECRETS, TEST_TOKENS, TestSecret
 from edge_api.tokens import TokenClaims
 
-__all__ = ["FLAVOURS", "Flavour", "siteverify_endpoint", "verify"]
+__all__ = ["FLAVOURS", "Flavour", "SiteverifyApp", "verify"]
 
 logger = logging.getLogger("palisade.siteverify")
 MAX_FIELD = 4096
@@ -229,20 +229,24 @@ def _field(values: dict[str, object], name: str) -> str | None:
     return value.strip()
 
 
-async def _read_input(request: Request) -> VerifyInput | None:
+async def _read_input(scope: Scope, receive: Receive) -> VerifyInput | None:
     """Form-encoded, multipart or JSON body (and query string, as reCAPTCHA allows)."""
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    body = await request.body()
-    values: dict[str, object] = dict(request.query_params) if request.scope["query_string"] else {}
+    content_type = header(scope, b"content-type").split(b";", 1)[0].strip().lower()
+    body = await read_body(receive)
+    query = scope["query_string"]
+    values: dict[str, object] = (
+        # As Starlette's QueryParams reads it.
+        dict(parse_qsl(query.decode("latin-1"), keep_blank_values=True)) if query else {}
+    )
     try:
-        if content_type == "application/json":
+        if content_type == b"application/json":
             parsed = orjson.loads(body) if body else {}
             if not isinstance(parsed, dict):
                 return None
             values.update(parsed)
-        elif content_type == "multipart/form-data":
-            form = await request.form()
-            values.update({k: v for k, v in form.items() if isinstance(v, str)})
+        elif content_type == b"multipart/form-data":
+            async with Request(scope, replay_body(body)).form() as form:
+                values.update({k: v for k, v in form.items() if isinstance(v, str)})
         elif body:
             values.update(
                 parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=True)
@@ -264,17 +268,24 @@ async def _read_input(request: Request) -> VerifyInput | None:
 _encoder = msgspec.json.Encoder()
 
 
-def siteverify_endpoint(flavour_name: str) -> Callable[[Request], Awaitable[Response]]:
-    """The endpoint for one flavour (one per path alias)."""
-    flavour = FLAVOURS[flavour_name]
+class SiteverifyApp:
+    """The ASGI app of one flavour (one per path alias).
 
-    async def endpoint(request: Request) -> Response:
-        services: Services = request.app.state.services
-        data = await _read_input(request)
+    It reads its body and writes its answer itself, with no request or response
+    objects: siteverify is the call a customer's backend waits on and the cheapest
+    request, so those objects were a twentieth of it.
+    """
+
+    def __init__(self, flavour_name: str) -> None:
+        self.flavour = FLAVOURS[flavour_name]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        services: Services = scope["app"].state.services
+        data = await _read_input(scope, receive)
         result = (
             Verification(_failure("bad-request"))
             if data is None
-            else await verify(services, data, flavour)
+            else await verify(services, data, self.flavour)
         )
         answer, sitekey, retry_after = result.answer, result.sitekey, result.retry_after
         codes = answer["error-codes"]
@@ -291,10 +302,10 @@ def siteverify_endpoint(flavour_name: str) -> Callable[[Request], Awaitable[Resp
                     action=str(answer.get("action", "")),
                 )
             )
+        body = _encoder.encode(answer)
         if retry_after is not None:
             # A leaked secret must not become an oracle: per-secret limit, 429.
-            headers = {"Retry-After": str(max(1, int(retry_after + 0.999)))}
-            return Response(_encoder.encode(answer), 429, headers, media_type="application/json")
-        return Response(_encoder.encode(answer), 200, media_type="application/json")
-
-    return endpoint
+            wait = b"%d" % max(1, int(retry_after + 0.999))
+            await send_json(send, 429, body, [(b"retry-after", wait)])
+            return
+        await send_json(send, 200, body)

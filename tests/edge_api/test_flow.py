@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 
@@ -312,6 +314,56 @@ def test_form_json_and_multipart_bodies(harness: Harness) -> None:
                 "/recaptcha/api/siteverify", files={k: (None, v) for k, v in fields.items()}
             )
         assert response.json()["success"] is True, kind
+
+
+def test_siteverify_reads_the_query_string_and_a_streamed_body(harness: Harness) -> None:
+    site = harness.create_site()
+    # reCAPTCHA accepts its fields in the query string too.
+    token = harness.token(site["sitekey"])
+    query = harness.client.post(
+        "/recaptcha/api/siteverify", params={"secret": site["secret"], "response": token}
+    )
+    assert query.json()["success"] is True
+    # A body sent in pieces (chunked) is read whole.
+    body = urlencode({"secret": site["secret"], "response": harness.token(site["sitekey"])})
+
+    def pieces() -> Iterator[bytes]:
+        for start in range(0, len(body), 40):
+            yield body[start : start + 40].encode()
+
+    streamed = harness.client.post(
+        "/siteverify",
+        content=pieces(),
+        headers={"content-type": "application/x-www-form-urlencoded; charset=utf-8"},
+    )
+    assert streamed.json()["success"] is True
+
+
+def test_siteverify_refuses_unreadable_bodies(harness: Harness) -> None:
+    site = harness.create_site()
+    token = harness.token(site["sitekey"])
+    form = {"content-type": "application/x-www-form-urlencoded"}
+    cases = [
+        (b"secret=" + site["secret"].encode() + b"&response", form),  # a field without "="
+        (b"secret=\xff\xfe", form),  # not UTF-8
+        (b"[1, 2]", {"content-type": "application/json"}),  # JSON, not an object
+        (b"{oops", {"content-type": "application/json"}),
+    ]
+    for body, headers in cases:
+        answer = harness.client.post("/siteverify", content=body, headers=headers)
+        assert answer.status_code == 200, body
+        assert answer.json() == {"success": False, "error-codes": ["bad-request"]}, body
+    # A multipart body that does not parse is the form parser's 400, in JSON.
+    broken = harness.client.post(
+        "/siteverify",
+        content=b"--xyz\r\nContent-Disposition: form-data\r\n\r\nvalue\r\n--xyz--\r\n",
+        headers={"content-type": "multipart/form-data; boundary=xyz"},
+    )
+    assert broken.status_code == 400
+    assert broken.json()["error"] == "invalid_request"
+    # The token was never spent by those refusals.
+    good = harness.client.post("/siteverify", data={"secret": site["secret"], "response": token})
+    assert good.json()["success"] is True
 
 
 def test_malformed_submit_names_the_path(harness: Harness) -> None:
