@@ -191,6 +191,7 @@ class Guard:
             deltas=SITEVERIFY_DELTAS,
             half_life=self._half_life,
             reputation_ttl=self._rep_ttl,
+            read_reputation=False,  # raised on a replay; nothing here reads it
         )
         return await self._gate(request, site.failure_policy)
 

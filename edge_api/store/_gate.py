@@ -45,6 +45,10 @@ class GateRequest:
     deltas: ReputationDeltas = field(default_factory=ReputationDeltas)
     half_life: float = 3600.0
     reputation_ttl: float = 7 * 86400.0
+    # False: the caller wants no reputations back (the result has none), so a store
+    # need not read those that this outcome leaves unchanged. In a cluster that saves a
+    # whole script call when they live in a slot of their own (a siteverify's client).
+    read_reputation: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +59,8 @@ class GateResult:
     retry_after: float = 0.0
     # Per limit, the share of its burst in use before this request (0..1).
     usage: tuple[float, ...] = ()
-    # Reputations after this request's update, in the order of the request's keys.
+    # Reputations after this request's update, in the order of the request's keys
+    # (none when the request had ``read_reputation=False``).
     reputation: tuple[float, ...] = ()
     # For a replay: the value the first claimant stored.
     claimed_by: bytes | None = None

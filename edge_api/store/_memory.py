@@ -156,7 +156,7 @@ class MemoryStore:
             limited=None if limited is None else limited[0],
             retry_after=0.0 if limited is None else limited[1],
             usage=tuple(usage),
-            reputation=tuple(reputation),
+            reputation=tuple(reputation) if request.read_reputation else (),
             claimed_by=claimed_by,
         )
 

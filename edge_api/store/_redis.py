@@ -202,7 +202,17 @@ class RedisStore:
             group = tags.get(tag) or _empty_like(request)
             tags[tag] = _with(group, reputation_keys=(*group.reputation_keys, key))
         groups = list(tags.values())
-        results = await asyncio.gather(*(self._gate_group(g) for g in groups))
+        # Reputations alone in their slot that an allowed request leaves unchanged and
+        # that nobody reads need no call unless the request turns out refused.
+        idle = GateResult(status="allowed")
+        results = list(
+            await asyncio.gather(
+                *(
+                    _constant(idle) if _unchanged_unless_refused(g) else self._gate_group(g)
+                    for g in groups
+                )
+            )
+        )
         merged = _merge(request, groups, results)
         # A group decides its reputations' change by its own outcome: a token's client
         # lives in another slot than the token's claim, so it saw "allowed" where the
@@ -235,6 +245,7 @@ class RedisStore:
         for limit in request.limits:
             args += _limit_args(limit.rate, limit.burst)
         args += _reputation_args(request.half_life, request.reputation_ttl, request.deltas)
+        args.append("1" if request.read_reputation else "0")
         reply = await self._call("EVALSHA", GATE_SHA, len(keys), *keys, *args)
         status, index, retry_ms = int(reply[0]), int(reply[1]), int(reply[2])
         n = len(request.limits)
@@ -243,7 +254,7 @@ class RedisStore:
             limited=request.limits[index - 1].name if status == 1 else None,
             retry_after=retry_ms / 1000,
             usage=tuple(int(u) / 1_000_000 for u in reply[4 : 4 + n]),
-            reputation=tuple(float(r) for r in reply[4 + n :]),
+            reputation=tuple(float(r) for r in reply[4 + n :]) if request.read_reputation else (),
             claimed_by=bytes(reply[3]) if status == 2 else None,
         )
 
@@ -268,7 +279,21 @@ def _empty_like(request: GateRequest) -> GateRequest:
         deltas=request.deltas,
         half_life=request.half_life,
         reputation_ttl=request.reputation_ttl,
+        read_reputation=request.read_reputation,
     )
+
+
+def _unchanged_unless_refused(group: GateRequest) -> bool:
+    return (
+        not group.read_reputation
+        and not group.limits
+        and group.claim_key is None
+        and group.deltas.ok == 0
+    )
+
+
+async def _constant(result: GateResult) -> GateResult:
+    return result
 
 
 def _delta(deltas: ReputationDeltas, status: str) -> float:
@@ -286,6 +311,7 @@ def _correction(group: GateRequest, had: str, wanted: str) -> GateRequest:
         deltas=ReputationDeltas(ok=delta, limited=delta, replay=delta),
         half_life=group.half_life,
         reputation_ttl=group.reputation_ttl,
+        read_reputation=group.read_reputation,
     )
 
 
@@ -305,7 +331,8 @@ def _merge(
     for group, result in zip(groups, results, strict=True):
         claimed_by = claimed_by or result.claimed_by
         usage.update({limit.name: u for limit, u in zip(group.limits, result.usage, strict=True)})
-        reputation.update(dict(zip(group.reputation_keys, result.reputation, strict=True)))
+        if request.read_reputation:
+            reputation.update(dict(zip(group.reputation_keys, result.reputation, strict=True)))
         if result.status == "limited" and limited is None:
             status, limited, retry_after = "limited", result.limited, result.retry_after
         elif result.status == "replay" and status == "allowed":
@@ -315,6 +342,8 @@ def _merge(
         limited=limited,
         retry_after=retry_after,
         usage=tuple(usage[limit.name] for limit in request.limits),
-        reputation=tuple(reputation[key] for key in request.reputation_keys),
+        reputation=tuple(reputation[key] for key in request.reputation_keys)
+        if request.read_reputation
+        else (),
         claimed_by=claimed_by,
     )

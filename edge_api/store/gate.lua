@@ -4,9 +4,9 @@
 -- KEYS: [claim?] limit_1..limit_n rep_1..rep_m
 -- ARGV: now_s, has_claim (0|1), claim_ttl_ms, claim_value, n_limits,
 --       rate_1, burst_1, ..., rate_n, burst_n,
---       half_life_s, rep_ttl_ms, delta_ok, delta_limited, delta_replay
+--       half_life_s, rep_ttl_ms, delta_ok, delta_limited, delta_replay, read_rep (0|1)
 -- Returns: {status, limit_index, retry_after_ms, claimed_by, usage_ppm_1..n,
---          rep_1..m (strings)}
+--          rep_1..m (strings; none when read_rep is 0)}
 --   status 0 = allowed (claimed if asked), 1 = over a limit (nothing consumed,
 --   nothing claimed), 2 = claim already taken (a replay).
 --
@@ -67,9 +67,12 @@ if status == 0 then delta = tonumber(ARGV[arg + 2])
 elseif status == 1 then delta = tonumber(ARGV[arg + 3])
 else delta = tonumber(ARGV[arg + 4]) end
 
+local read_rep = ARGV[arg + 5] == "1"
+
 local result = {status, limited_index, retry_after_ms, claimed_by}
 for i = 1, n_limits do result[#result + 1] = usage[i] end
 local first_rep = key + n_limits
+if delta == 0 and not read_rep then first_rep = #KEYS + 1 end  -- nothing to read or change
 for i = first_rep, #KEYS do
   local stored = redis.call("HMGET", KEYS[i], "s", "t")
   local score = tonumber(stored[1]) or 0
@@ -87,6 +90,6 @@ for i = first_rep, #KEYS do
   elseif stored[1] then
     redis.call("DEL", KEYS[i])
   end
-  result[#result + 1] = tostring(score)
+  if read_rep then result[#result + 1] = tostring(score) end
 end
 return result

@@ -10,6 +10,7 @@ import redis.asyncio as aioredis
 
 from edge_api.store import (
     GateRequest,
+    GateResult,
     LimitSpec,
     RedisStore,
     ReputationDeltas,
@@ -122,6 +123,57 @@ async def test_reputations_in_another_slot_follow_the_outcome(store: Store) -> N
     )
     assert limited.status == "limited"
     assert limited.reputation == pytest.approx((3.5, 3.5), abs=1e-6)
+
+
+async def test_unread_reputations_still_follow_the_outcome(store: Store) -> None:
+    # Siteverify reads no reputation: the answer has none, a success leaves them as
+    # they were, a replay still raises them.
+    keys = ("rep:ip:{n:d}:1", "rep:net:{n:d}")
+    deltas = ReputationDeltas(ok=0.0, limited=0.0, replay=3.0)
+    claim = GateRequest(
+        now=NOW,
+        claim_key="tok:{s:d}:jti",
+        claim_ttl=60,
+        reputation_keys=keys,
+        deltas=deltas,
+        half_life=1e9,
+        read_reputation=False,
+    )
+    first = await store.gate(claim)
+    assert (first.status, first.reputation) == ("allowed", ())
+    replay = await store.gate(claim)
+    assert (replay.status, replay.reputation) == ("replay", ())
+    look = GateRequest(now=NOW, reputation_keys=keys, deltas=deltas, half_life=1e9)
+    assert (await store.gate(look)).reputation == pytest.approx((3.0, 3.0), abs=1e-6)
+
+
+async def test_a_cluster_siteverify_is_one_script_call(redis_cluster_url: str) -> None:
+    store = RedisStore(redis_cluster_url, prefix=f"calls:{secrets.token_hex(6)}:")
+    calls: list[GateRequest] = []
+    send = store._gate_group
+
+    async def counted(request: GateRequest) -> GateResult:
+        calls.append(request)
+        return await send(request)
+
+    store._gate_group = counted  # type: ignore[method-assign]
+    try:
+        request = GateRequest(
+            now=NOW,
+            limits=(limit(rate=10, burst=10, name="secret", key="lim:sec:{s:e}:1"),),
+            claim_key="tok:{s:e}:jti",
+            claim_ttl=60,
+            reputation_keys=("rep:ip:{n:e}:1", "rep:net:{n:e}"),
+            deltas=ReputationDeltas(ok=0.0, limited=0.0, replay=3.0),
+            read_reputation=False,
+        )
+        assert (await store.gate(request)).status == "allowed"
+        assert len(calls) == 1  # the client's slot is left alone
+        assert (await store.gate(request)).status == "replay"
+        assert len(calls) == 3  # the claim, then the client's reputations raised
+        assert calls[-1].reputation_keys == request.reputation_keys
+    finally:
+        await store.close()
 
 
 async def test_an_unchanged_reputation_reads_decayed_and_writes_nothing(store: Store) -> None:
