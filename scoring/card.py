@@ -41,7 +41,13 @@ def write_card(
         "",
         f"- train: {', '.join(users['train'])} (sha256 `{facts['data_sha256']['train']}`)",
         f"- calibration: {', '.join(users['calibration'])} "
-        f"(sha256 `{facts['data_sha256']['calibration']}`)",
+        f"(sha256 `{facts['data_sha256']['calibration']}`)"
+        + (
+            "; also trained on, and Platt scaling is fitted on out-of-fold logits "
+            "(each training user's pieces scored by a model trained without that user)"
+            if facts.get("pool_calib")
+            else ""
+        ),
         f"- test: {', '.join(users['test'])} (sha256 `{facts['data_sha256']['test']}`)",
         "",
         f"Bots: families {', '.join(facts['families'])} (see `scoring/botgen`), built on "

@@ -22,7 +22,7 @@ from scoring.features._grid import Array
 from scoring.humans import HumanPiece, load_user_pieces
 from scoring.recorder import capture, is_sparse, to_browser
 
-__all__ = ["MODEL_FEATURES", "Split", "build_split", "model_input"]
+__all__ = ["MODEL_FEATURES", "Split", "build_split", "concat", "model_input"]
 
 MODEL_FEATURES = POINTER_MODEL_FEATURES
 
@@ -43,6 +43,16 @@ class Split:
 
     def select(self, mask: np.ndarray) -> Split:
         return Split(self.X[mask], self.y[mask], self.family[mask], self.user[mask])
+
+
+def concat(*splits: Split) -> Split:
+    """The rows of ``splits``, in order."""
+    return Split(
+        np.vstack([s.X for s in splits]),
+        np.concatenate([s.y for s in splits]),
+        np.concatenate([s.family for s in splits]),
+        np.concatenate([s.user for s in splits]),
+    )
 
 
 def _job(piece: HumanPiece, rng: np.random.Generator) -> Job:

@@ -35,6 +35,28 @@ def test_tiny_training_run_writes_a_loadable_model_and_card(tmp_path: Path) -> N
     assert metrics["version"] == model.version
 
 
+def test_the_calibration_user_trains_too_unless_told_not(tmp_path: Path) -> None:
+    pytest.importorskip("lightgbm")
+    from scoring.train import main
+
+    args = ["--human", str(DATA), "--seed", "1", "--max-sessions", "1", "--no-lofo"]
+    args += ["--max-pieces", "40", "--bots", "30", "--mixed", "20", "--trees", "10"]
+    counts = {}
+    for flag, out in (([], "pooled"), (["--no-pool-calib"], "apart")):
+        assert main([*args, "--out", str(tmp_path / out), *flag]) == 0
+        metrics = json.loads((tmp_path / out / "metrics.json").read_text())
+        assert metrics["pool_calib"] is (out == "pooled")
+        assert metrics["onnx_parity_max_abs"] < 1e-4
+        counts[out] = metrics["counts"]
+        card = (tmp_path / out / "model-card.md").read_text()
+        assert ("also trained on" in card) is (out == "pooled")
+    calibration = counts["pooled"]["calibration"]
+    assert calibration["human"] > 0
+    for label in ("human", "tween"):
+        pooled, apart = counts["pooled"]["train"], counts["apart"]["train"]
+        assert pooled[label] == apart[label] + calibration[label]
+
+
 def test_evaluate_prints_metrics_for_the_shipped_model(capsys: pytest.CaptureFixture[str]) -> None:
     from scoring.evaluate import main
 
