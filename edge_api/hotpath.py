@@ -69,20 +69,16 @@ class HotRoutes:
             route = self._routes.get((scope["method"], scope["path"]))
             if route is not None:
                 scope["route"] = route
-                if route.app is not None:
-                    try:
+                request: Request | None = None
+                try:
+                    if route.app is not None:
                         await route.app(scope, receive, send)
                         return
-                    except Exception as exc:  # answered as JSON, as the app answers it
-                        request = Request(scope, receive)
-                        response = await self._handle(request, exc)
-                else:
                     assert route.endpoint is not None
                     request = Request(scope, receive)
-                    try:
-                        response = await route.endpoint(request)
-                    except Exception as exc:  # answered as JSON, as the app answers it
-                        response = await self._handle(request, exc)
+                    response = await route.endpoint(request)
+                except Exception as exc:  # answered as JSON, as the app answers it
+                    response = await self._handle(request or Request(scope, receive), exc)
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)

@@ -33,6 +33,12 @@ class ReputationDeltas:
     limited: float = 0.5
     replay: float = 3.0
 
+    def of(self, status: str) -> float:
+        """The change for a gate outcome (``allowed``, ``limited`` or ``replay``)."""
+        if status == "allowed":
+            return self.ok
+        return self.limited if status == "limited" else self.replay
+
 
 @dataclass(frozen=True, slots=True)
 class GateRequest:

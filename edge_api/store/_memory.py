@@ -128,14 +128,7 @@ class MemoryStore:
                     claimed_by = previous if isinstance(previous, bytes) else b""
                 else:
                     self._put(request.claim_key, request.claim_value, request.claim_ttl)
-        deltas = request.deltas
-        delta = (
-            deltas.ok
-            if status == "allowed"
-            else deltas.limited
-            if status == "limited"
-            else deltas.replay
-        )
+        delta = request.deltas.of(status)
         reputation = []
         for key in request.reputation_keys:
             stored_rep = self._reputation.get(key)

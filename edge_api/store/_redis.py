@@ -296,15 +296,9 @@ async def _constant(result: GateResult) -> GateResult:
     return result
 
 
-def _delta(deltas: ReputationDeltas, status: str) -> float:
-    if status == "allowed":
-        return deltas.ok
-    return deltas.limited if status == "limited" else deltas.replay
-
-
 def _correction(group: GateRequest, had: str, wanted: str) -> GateRequest:
     """Reputations only, moved by what the outcome ``wanted`` adds beyond ``had``'s."""
-    delta = _delta(group.deltas, wanted) - _delta(group.deltas, had)
+    delta = group.deltas.of(wanted) - group.deltas.of(had)
     return GateRequest(
         now=group.now,
         reputation_keys=group.reputation_keys,
