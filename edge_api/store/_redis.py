@@ -204,15 +204,11 @@ class RedisStore:
         groups = list(tags.values())
         # Reputations alone in their slot that an allowed request leaves unchanged and
         # that nobody reads need no call unless the request turns out refused.
-        idle = GateResult(status="allowed")
-        results = list(
-            await asyncio.gather(
-                *(
-                    _constant(idle) if _unchanged_unless_refused(g) else self._gate_group(g)
-                    for g in groups
-                )
-            )
-        )
+        results = [GateResult(status="allowed")] * len(groups)
+        sent = [i for i, group in enumerate(groups) if not _unchanged_unless_refused(group)]
+        answers = await asyncio.gather(*(self._gate_group(groups[i]) for i in sent))
+        for index, answer in zip(sent, answers, strict=True):
+            results[index] = answer
         merged = _merge(request, groups, results)
         # A group decides its reputations' change by its own outcome: a token's client
         # lives in another slot than the token's claim, so it saw "allowed" where the
@@ -290,10 +286,6 @@ def _unchanged_unless_refused(group: GateRequest) -> bool:
         and group.claim_key is None
         and group.deltas.ok == 0
     )
-
-
-async def _constant(result: GateResult) -> GateResult:
-    return result
 
 
 def _correction(group: GateRequest, had: str, wanted: str) -> GateRequest:
