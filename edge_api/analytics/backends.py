@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Callable
+from importlib import resources
 from typing import Any, Protocol
 
 import msgspec
@@ -17,11 +18,13 @@ import msgspec
 from edge_api.analytics.batch import Batch
 from edge_api.analytics.schema import TOP_CAP
 from edge_api.metrics import observe_redis
+from edge_api.store import RedisStore
 
 __all__ = ["Backend", "MemoryBackend", "RedisBackend"]
 
 Top = list[tuple[str, int]]
 _event_encoder = msgspec.json.Encoder()
+TOPS_SCRIPT = resources.files("edge_api.analytics").joinpath("tops.lua").read_text()
 
 
 class Backend(Protocol):
@@ -41,37 +44,48 @@ class Backend(Protocol):
 
 
 class RedisBackend:
-    """Aggregates in Redis through the store's client (``pal:`` prefixed keys)."""
+    """Aggregates in Redis (``pal:`` prefixed keys): written through the store's own
+    pipeline, read (admin and dashboard queries) through its redis-py client."""
 
-    def __init__(self, client: Any, *, prefix: str = "pal:", stream_maxlen: int = 0) -> None:
-        self._client = client
+    def __init__(self, store: RedisStore, *, prefix: str = "pal:", stream_maxlen: int = 0) -> None:
+        self._store = store
+        self._client = store.client
+        self._tops_sha = store.register_script(TOPS_SCRIPT)
         self._prefix = prefix
         self._stream_maxlen = stream_maxlen
         self.stream_key = prefix + "an:events"
 
     async def write(self, batch: Batch) -> None:
+        start = time.perf_counter()
+        try:
+            await self._store.call_many(self.commands(batch))
+        except Exception:
+            observe_redis("analytics_write", time.perf_counter() - start, ok=False)
+            raise
+        observe_redis("analytics_write", time.perf_counter() - start, ok=True)
+
+    def commands(self, batch: Batch) -> list[tuple[Any, ...]]:
+        """The batch as Redis commands (full key names)."""
         p = self._prefix
-        pipe = self._client.pipeline(transaction=False)
+        commands: list[tuple[Any, ...]] = []
         for key, fields in batch.counters.items():
-            for name, amount in fields.items():
-                pipe.hincrby(p + key, name, amount)
+            commands.extend(("HINCRBY", p + key, name, amount) for name, amount in fields.items())
         for key, members in batch.uniques.items():
-            pipe.pfadd(p + key, *members)
+            commands.append(("PFADD", p + key, *members))
         for key, scores in batch.tops.items():
-            for member, amount in scores.items():
-                pipe.zincrby(p + key, amount, member)
-            pipe.zremrangebyrank(p + key, 0, -(TOP_CAP + 1))
-        for key, ttl in batch.ttls.items():
-            pipe.expire(p + key, ttl)
+            pairs = [part for member, amount in scores.items() for part in (amount, member)]
+            ttl = batch.ttls[key]
+            commands.append(("EVALSHA", self._tops_sha, 1, p + key, TOP_CAP, ttl, *pairs))
+        commands.extend(
+            ("EXPIRE", p + key, ttl) for key, ttl in batch.ttls.items() if key not in batch.tops
+        )
         if self._stream_maxlen > 0:
-            for event in batch.events:
-                pipe.xadd(
-                    self.stream_key,
-                    {"e": _event_encoder.encode(event)},
-                    maxlen=self._stream_maxlen,
-                    approximate=True,
-                )
-        await self._run(pipe, "analytics_write")
+            maxlen = self._stream_maxlen
+            commands.extend(
+                ("XADD", self.stream_key, "MAXLEN", "~", maxlen, "*", "e", _event_encoder.encode(e))
+                for e in batch.events
+            )
+        return commands
 
     async def _run(self, pipe: Any, operation: str) -> list[Any]:
         start = time.perf_counter()

@@ -13,6 +13,7 @@ from edge_api.analytics.schema import (
     HOUR,
     REFUSAL_OUTCOMES,
     WINDOWS,
+    Window,
     score_bucket,
     site_prefix,
 )
@@ -47,6 +48,8 @@ class Batch:
 Key = tuple[
     str, str, str, "int | None", tuple[str, ...], "str | None", int, "str | None", "str | None"
 ]
+# A key without its client (subnet, fingerprint): what the counters are kept by.
+Head = tuple[str, str, str, "int | None", tuple[str, ...], "str | None", int]
 
 
 def event_key(event: DecisionEvent) -> Key:
@@ -63,8 +66,8 @@ def event_key(event: DecisionEvent) -> Key:
     )
 
 
-def _fields(key: Key, count: int) -> dict[str, int]:
-    _, kind, outcome, score, reasons, model, _, _, _ = key
+def _fields(head: Head, count: int) -> dict[str, int]:
+    _, kind, outcome, score, reasons, model, _ = head
     fields = {f"c:{kind}:{outcome}": count}
     if score is not None:
         fields[f"s:{score}"] = count
@@ -85,33 +88,69 @@ def reduce_events(events: list[DecisionEvent], now: float) -> Batch:
 
 def reduce_counts(counts: dict[Key, int], events: list[DecisionEvent], now: float) -> Batch:
     """The writes for ``counts`` (from :func:`event_key`); ``events`` go to the raw stream."""
-    batch = Batch(events=events)
+    # Keys differ mostly by client; the counters do not depend on it. Counts are first
+    # summed without the client and the clients gathered per site and minute, so the
+    # per-key work is a few dict updates (a flush of thousands of clients held the
+    # event loop for milliseconds).
+    heads: dict[Head, int] = {}
+    clients: defaultdict[tuple[str, int], set[str]] = defaultdict(set)
+    refused: defaultdict[tuple[str, int], tuple[defaultdict[str, int], ...]] = defaultdict(
+        _two_counters
+    )
     for key, count in counts.items():
-        sitekey, _, outcome, _, _, _, minute, subnet, fingerprint = key
-        prefix = site_prefix(sitekey)
-        fields = _fields(key, count)
-        clients = [c for c in (subnet, fingerprint) if c]
-        for window in WINDOWS.values():
-            start = window.start(minute)
-            if start < window.oldest(now):
-                continue  # already past retention: nothing to keep
-            ttl = window.ttl(start, now)
+        head = key[:7]
+        heads[head] = heads.get(head, 0) + count
+        subnet, fingerprint = key[7], key[8]
+        if subnet or fingerprint:
+            site_minute = (key[0], key[6])
+            seen = clients[site_minute]
+            if subnet:
+                seen.add(subnet)
+            if fingerprint:
+                seen.add(fingerprint)
+            if key[2] in REFUSAL_OUTCOMES:
+                by_subnet, by_fingerprint = refused[site_minute]
+                if subnet:
+                    by_subnet[subnet] += count
+                if fingerprint:
+                    by_fingerprint[fingerprint] += count
+    batch = Batch(events=events)
+    for head, count in heads.items():
+        prefix = site_prefix(head[0])
+        fields = _fields(head, count)
+        for window in _live_windows(head[6], now):
+            start = window.start(head[6])
             ckey = f"{prefix}{window.counters}:{start}"
             counters = batch.counters[ckey]
             for name, amount in fields.items():
                 counters[name] += amount
-            batch.ttls[ckey] = ttl
-            if clients:
-                ukey = f"{prefix}{window.uniques}:{start}"
-                batch.uniques[ukey].update(clients)
-                batch.ttls[ukey] = ttl
-        if outcome in REFUSAL_OUTCOMES:
-            hour = HOUR.start(minute)
-            if hour < HOUR.oldest(now):
-                continue
-            for part, member in (("zs", subnet), ("zf", fingerprint)):
-                if member:
-                    zkey = f"{prefix}{part}:{hour}"
-                    batch.tops[zkey][member] += count
-                    batch.ttls[zkey] = HOUR.ttl(hour, now)
+            batch.ttls[ckey] = window.ttl(start, now)
+    for (sitekey, minute), members in clients.items():
+        prefix = site_prefix(sitekey)
+        for window in _live_windows(minute, now):
+            start = window.start(minute)
+            ukey = f"{prefix}{window.uniques}:{start}"
+            batch.uniques[ukey].update(members)
+            batch.ttls[ukey] = window.ttl(start, now)
+    for (sitekey, minute), parts in refused.items():
+        hour = HOUR.start(minute)
+        if hour < HOUR.oldest(now):
+            continue
+        prefix = site_prefix(sitekey)
+        for part, scores in zip(("zs", "zf"), parts, strict=True):
+            if scores:
+                zkey = f"{prefix}{part}:{hour}"
+                top = batch.tops[zkey]
+                for member, amount in scores.items():
+                    top[member] += amount
+                batch.ttls[zkey] = HOUR.ttl(hour, now)
     return batch
+
+
+def _two_counters() -> tuple[defaultdict[str, int], ...]:
+    return _counter_dict(), _counter_dict()  # (by subnet, by fingerprint)
+
+
+def _live_windows(minute: int, now: float) -> list[Window]:
+    """The windows whose bucket for ``minute`` is still within retention."""
+    return [w for w in WINDOWS.values() if w.start(minute) >= w.oldest(now)]

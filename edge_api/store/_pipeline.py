@@ -15,8 +15,9 @@ Replies are raw either way (no redis-py reply callbacks).
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from functools import partial
 from typing import Any, cast
 
@@ -77,6 +78,31 @@ class AutoPipeline:
             self._scheduled = True
             loop.call_soon(self._start_flush)
         return await future
+
+    def register_script(self, source: str) -> str:
+        """Its SHA1, for ``EVALSHA``: a ``NOSCRIPT`` answer loads it and retries."""
+        sha = hashlib.sha1(source.encode(), usedforsecurity=False).hexdigest()
+        self._scripts[sha] = source
+        return sha
+
+    async def call_many(self, commands: Sequence[tuple[Any, ...]]) -> list[Any]:
+        """Send ``commands`` in the next batch; their raw replies, in order. Raises the
+        first failure (a ``StoreError`` for an error reply) after every reply is in."""
+        if not self._breaker.allow():
+            raise StoreUnavailable("circuit breaker open: Redis failed repeatedly")
+        loop = asyncio.get_running_loop()
+        futures: list[asyncio.Future[Any]] = [loop.create_future() for _ in commands]
+        self._pending.extend(
+            ((args, {}), future) for args, future in zip(commands, futures, strict=True)
+        )
+        if not self._scheduled:
+            self._scheduled = True
+            loop.call_soon(self._start_flush)
+        replies = await asyncio.gather(*futures, return_exceptions=True)
+        for reply in replies:
+            if isinstance(reply, BaseException):
+                raise reply
+        return replies
 
     def _start_flush(self) -> None:
         self._scheduled = False

@@ -9,7 +9,7 @@ import builtins
 import functools
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from importlib import resources
 from typing import Any
@@ -134,6 +134,12 @@ class RedisStore:
     async def _call(self, *command: Any, **options: Any) -> Any:
         return await self._pipeline.call(*command, **options)
 
+    async def call_many(self, commands: Sequence[tuple[Any, ...]]) -> list[Any]:
+        """Raw commands (full key names) sent together on the request path's pipeline,
+        for bulk writes such as analytics: hiredis packs them and one write carries
+        them, without redis-py's per-command pipeline machinery."""
+        return await self._pipeline.call_many(commands)
+
     async def claim(self, key: str, ttl: float, value: bytes = b"1") -> bytes | None:
         # SET NX GET (Redis >= 7.0): one command both claims and reports the claimant.
         previous = await self._call(
@@ -254,9 +260,10 @@ class RedisStore:
             claimed_by=bytes(reply[3]) if status == 2 else None,
         )
 
-    async def load_scripts(self) -> None:
-        """Load the Lua scripts (on every primary of a cluster) at start-up."""
-        await self._redis.script_load(GATE_SCRIPT)
+    def register_script(self, source: str) -> str:
+        """A Lua script for :meth:`call_many`'s ``EVALSHA``: its SHA1. Redis loads it on
+        first use (the ``NOSCRIPT`` answer), on every primary of a cluster."""
+        return self._pipeline.register_script(source)
 
     async def ping(self) -> bool:
         try:

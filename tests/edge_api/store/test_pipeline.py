@@ -67,3 +67,43 @@ async def test_an_unsendable_argument_fails_only_its_own_command(redis_url: str)
         assert results[1] == b"fine"
     finally:
         await store.close()
+
+
+async def test_call_many_sends_together_and_raises_the_first_failure(redis_url: str) -> None:
+    prefix = f"many:{secrets.token_hex(6)}:"
+    store = RedisStore(redis_url, prefix=prefix)
+    try:
+        await store.get("warm")
+        before = store.round_trips
+        replies = await store.call_many(
+            [("HINCRBY", prefix + "h", "a", 2), ("HINCRBY", prefix + "h", "a", 3)]
+            + [("PFADD", prefix + "u", f"m{i}") for i in range(10)]
+        )
+        assert replies[:2] == [2, 5]
+        assert store.round_trips - before == 1
+        await store.set("text", b"not a hash", ttl=10)
+        with pytest.raises(StoreError, match="WRONGTYPE"):
+            await store.call_many(
+                [("HINCRBY", prefix + "text", "a", 1), ("HINCRBY", prefix + "h", "a", 1)]
+            )
+        # The other command of the failed call was applied all the same.
+        assert await store.client.hget(prefix + "h", "a") == b"6"
+    finally:
+        await store.client.delete(prefix + "h", prefix + "u", prefix + "text")
+        await store.close()
+
+
+async def test_a_registered_script_loads_on_first_use_and_after_script_flush(
+    redis_url: str,
+) -> None:
+    prefix = f"script:{secrets.token_hex(6)}:"
+    store = RedisStore(redis_url, prefix=prefix)
+    source = "return redis.call('INCRBY', KEYS[1], ARGV[1]) -- " + secrets.token_hex(8)
+    try:
+        sha = store.register_script(source)  # unknown to Redis so far
+        assert await store.call_many([("EVALSHA", sha, 1, prefix + "n", 4)]) == [4]
+        await store.client.script_flush()
+        assert await store.call_many([("EVALSHA", sha, 1, prefix + "n", 1)]) == [5]
+    finally:
+        await store.client.delete(prefix + "n")
+        await store.close()
