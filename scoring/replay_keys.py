@@ -1,7 +1,8 @@
-"""Could replayed paths be caught across requests by an exact key? A measurement.
+"""Could replayed paths be caught across requests? A measurement, by exact key and by
+nearest neighbour.
 
     python -m scoring.replay_keys --human ../shared/data/mouse-human [--points 16]
-        [--cell 0.05] [--pieces 1500] [--replays 2000] [--seed 3]
+        [--cell 0.05] [--pieces 1500] [--replays 2000] [--seed 3] [--nearest]
 
 Each path (its moves and press point) is mapped by the similarity transform taking
 its start to 0 and its end to 1 (the replay family fits a recorded path to a new start
@@ -11,6 +12,12 @@ could hold with a TTL. Near-straight paths are set aside (every one would share 
 Prints the share of human pieces whose keys meet another piece's (false alarms) and
 the share of replays whose keys meet their own source's (catches). docs/scoring.md has
 the figures: a key lookup catches too few replays for the humans it would flag.
+
+``--nearest`` measures a distance search instead: each human piece's distance (RMS
+over the resampled points) to the nearest piece of another person sets thresholds at
+0.1-5% of human pieces flagged, and it prints the share of replays that come within
+each threshold of their source, and of a second replay of the same source (what a
+service would see: the bot replays its recording twice).
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from __future__ import annotations
 import argparse
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -27,7 +35,7 @@ from scoring.features._grid import Array
 from scoring.humans import list_users, load_user_pieces
 from scoring.recorder import capture, is_sparse, to_browser
 
-__all__ = ["path_keys"]
+__all__ = ["nearest_other", "path_keys"]
 
 MIN_POINTS = 8
 MIN_CHORD_PX = 50.0
@@ -71,6 +79,56 @@ def path_keys(events: Array, *, points: int, cell: float) -> set[Key] | None:
     return keys
 
 
+def nearest_other(shapes: np.ndarray, owners: np.ndarray, chunk: int = 512) -> np.ndarray:
+    """For each row of ``shapes`` (real vectors), the RMS distance to the nearest row
+    of a different owner."""
+    squared = np.einsum("ij,ij->i", shapes, shapes)
+    nearest = np.empty(len(shapes))
+    for start in range(0, len(shapes), chunk):
+        rows = shapes[start : start + chunk]
+        d2 = squared[start : start + chunk, None] + squared[None, :] - 2.0 * rows @ shapes.T
+        d2[owners[start : start + chunk, None] == owners[None, :]] = np.inf
+        nearest[start : start + chunk] = np.sqrt(np.maximum(d2.min(axis=1), 0.0) / shapes.shape[1])
+    return nearest
+
+
+def _vector(shape: np.ndarray) -> np.ndarray:
+    return np.concatenate((shape.real, shape.imag))
+
+
+def _nearest(humans: list[Any], owners: list[str], args: argparse.Namespace, rng: Any) -> None:
+    shapes = [_normalised(to_browser(h.events, rng), args.points) for h in humans]
+    index = [i for i, shape in enumerate(shapes) if shape is not None]
+    vectors = np.array([_vector(shapes[i]) for i in index])  # type: ignore[arg-type]
+    human_nearest = nearest_other(vectors, np.array([owners[i] for i in index]))
+    row_of = {piece: row for row, piece in enumerate(index)}
+    to_source: list[float] = []
+    to_replay: list[float] = []
+    for piece in rng.choice(index, size=min(args.replays, len(index)), replace=False):
+        source = humans[int(piece)]
+        replays = []
+        for _ in range(2):
+            bot = replay(_job(source, rng), rng)
+            seen = to_browser(capture(bot, is_sparse(source.events), rng), rng)
+            shape = _normalised(seen, args.points)
+            replays.append(None if shape is None else _vector(shape))
+        first, second = replays
+        if first is not None:
+            to_source.append(float(np.sqrt(np.mean((first - vectors[row_of[int(piece)]]) ** 2))))
+        if first is not None and second is not None:
+            to_replay.append(float(np.sqrt(np.mean((first - second) ** 2))))
+    print(f"points={args.points} informative human pieces: {len(index)}/{len(humans)}")
+    print(f"replays: {len(to_source)} compared with their source, {len(to_replay)} pairs")
+    print("humans flagged   threshold   replay near its source   replay near another replay")
+    for flagged in (0.1, 0.5, 1.0, 2.0, 5.0):
+        threshold = float(np.quantile(human_nearest, flagged / 100))
+        near_source = float(np.mean(np.array(to_source) < threshold))
+        near_replay = float(np.mean(np.array(to_replay) < threshold))
+        print(
+            f"{flagged:>13.1f}%   {threshold:>9.4f}   {near_source:>22.1%}   {near_replay:>26.1%}"
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -81,13 +139,18 @@ def main() -> int:
     parser.add_argument("--pieces", type=int, default=1500, help="per user")
     parser.add_argument("--replays", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=3)
+    parser.add_argument("--nearest", action="store_true", help="a distance search, not keys")
     args = parser.parse_args()
     rng = np.random.default_rng(args.seed)
-    humans = [
-        piece
-        for user in list_users(args.human)
-        for piece in load_user_pieces(args.human, user, rng, args.pieces)
-    ]
+    humans = []
+    owners = []
+    for user in list_users(args.human):
+        for piece in load_user_pieces(args.human, user, rng, args.pieces):
+            humans.append(piece)
+            owners.append(user)
+    if args.nearest:
+        _nearest(humans, owners, args, rng)
+        return 0
     keys = [
         path_keys(to_browser(h.events, rng), points=args.points, cell=args.cell) for h in humans
     ]
