@@ -29,6 +29,7 @@ from edge_api.guard import Guard
 from edge_api.health import healthz, readyz
 from edge_api.hotpath import HotRoute, HotRoutes
 from edge_api.keys import load_admin_token, load_keyring
+from edge_api.looplag import LoopLagProbe
 from edge_api.metrics import (
     metrics_endpoint,
     observe_store_batch,
@@ -179,6 +180,8 @@ def create_app(
         if settings.dev:
             app.state.demo_site = await ensure_demo_site(services)
         await analytics.start()
+        loop_lag = LoopLagProbe()
+        loop_lag.start()
         # What start-up built (modules, the model, numba's compiled kernels) lives as long
         # as the worker: keep it out of the collector's full passes, which took over
         # 100 ms on that heap and stalled whichever requests were in flight.
@@ -187,6 +190,7 @@ def create_app(
         try:
             yield
         finally:
+            await loop_lag.stop()
             await analytics.stop()
             if store is None:
                 await active_store.close()

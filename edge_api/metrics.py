@@ -34,6 +34,7 @@ __all__ = [
     "labelled",
     "metrics_endpoint",
     "observe_inference",
+    "observe_loop_lag",
     "observe_redis",
     "observe_store_batch",
     "set_breaker_state",
@@ -52,6 +53,11 @@ REQUEST_SECONDS = Histogram(
     "HTTP request latency by route",
     ["route"],
     buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
+)
+EVENT_LOOP_LAG = Histogram(
+    "palisade_event_loop_lag_seconds",
+    "How late the worker's event loop woke a probe that asks every 50 ms",
+    buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0),
 )
 DECISIONS = Counter(
     "palisade_decisions_total",
@@ -199,3 +205,7 @@ def _registry() -> CollectorRegistry:
 
 async def metrics_endpoint(request: Request) -> Response:
     return Response(generate_latest(_registry()), media_type=CONTENT_TYPE_LATEST)
+
+
+def observe_loop_lag(seconds: float) -> None:
+    EVENT_LOOP_LAG.observe(seconds)
