@@ -9,7 +9,7 @@ feature extractor, so the model sees exactly what it will see in production.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -135,10 +135,12 @@ def build_split(
     families: tuple[str, ...] = FAMILIES,
     max_sessions: int = 0,
     mixed: int = 0,
+    shares: Mapping[str, float] | None = None,
 ) -> Split:
     """Humans of ``users`` and ``bots_per_family`` bots of each family built on them,
     then ``mixed`` recombined bots (one family's path, another's timing; see
-    :mod:`scoring.botgen.mixed`), labelled ``path+timing``."""
+    :mod:`scoring.botgen.mixed`), labelled ``path+timing``. ``shares`` scales some
+    families' counts (training sets: :data:`scoring.botgen.TRAINING_SHARES`)."""
     humans: list[HumanPiece] = []
     for user in users:
         humans.extend(load_user_pieces(root, user, rng, max_pieces, max_sessions))
@@ -165,7 +167,8 @@ def build_split(
         owners.append(template.user)
 
     for family in families:
-        pick = rng.choice(len(humans), size=bots_per_family, replace=True)
+        count = round(bots_per_family * (shares or {}).get(family, 1.0))
+        pick = rng.choice(len(humans), size=count, replace=True)
         templates = [humans[i] for i in pick.tolist()]
         jobs = [_job(h, rng) for h in templates]
         for h, src in zip(templates, generate(family, jobs, rng), strict=True):

@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from scoring.botgen import TRAINING_SHARES
 from scoring.botgen.mixed import mix_parts
 from scoring.card import write_card
 from scoring.dataset import MODEL_FEATURES, Split, build_split, concat
@@ -145,6 +146,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--max-sessions", type=int, default=0, help="per user; 0 = all")
     parser.add_argument("--no-lofo", action="store_true", help="skip leave-one-family-out")
+    parser.add_argument(
+        "--families", help="comma-separated bot families (default: every one that runs here)"
+    )
     args = parser.parse_args(argv)
     started = time.monotonic()
 
@@ -156,6 +160,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bad user split; users found: {users}", file=sys.stderr)
         return 2
     families = available_families()
+    if args.families:
+        unknown = set(args.families.split(",")) - set(families)
+        if unknown:
+            print(f"unknown or unavailable families: {sorted(unknown)}", file=sys.stderr)
+            return 2
+        families = tuple(f for f in families if f in args.families.split(","))
     mp, bots, ms = args.max_pieces, args.bots, args.max_sessions
     print(f"train {train_users}, calibrate {calib_users}, test {test_users}", file=sys.stderr)
     train = build_split(
@@ -167,9 +177,17 @@ def main(argv: list[str] | None = None) -> int:
         families,
         ms,
         args.mixed,
+        TRAINING_SHARES,
     )
     calib = build_split(
-        args.human, calib_users, np.random.default_rng([args.seed, 2]), mp, bots // 2, families, ms
+        args.human,
+        calib_users,
+        np.random.default_rng([args.seed, 2]),
+        mp,
+        bots // 2,
+        families,
+        ms,
+        shares=TRAINING_SHARES,
     )
     test = build_split(
         args.human, test_users, np.random.default_rng([args.seed, 3]), mp, bots // 2, families, ms

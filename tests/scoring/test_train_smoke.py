@@ -32,6 +32,10 @@ def test_tiny_training_run_writes_a_loadable_model_and_card(tmp_path: Path) -> N
     # Recombined bots are training data only.
     assert metrics["counts"]["train"]["mixed"] == 20
     assert "mixed" not in metrics["counts"]["test"]
+    # Sigma-lognormal movers train at a quarter share (training users, then the pooled
+    # calibration user's half-size set); tests see a full one.
+    assert metrics["counts"]["train"]["lognormal"] == round(30 * 0.25) + round(15 * 0.25)
+    assert metrics["counts"]["test"]["lognormal"] == metrics["counts"]["test"]["tween"] == 15
     assert metrics["version"] == model.version
 
 
@@ -55,6 +59,19 @@ def test_the_calibration_user_trains_too_unless_told_not(tmp_path: Path) -> None
     for label in ("human", "tween"):
         pooled, apart = counts["pooled"]["train"], counts["apart"]["train"]
         assert pooled[label] == apart[label] + calibration[label]
+
+
+def test_families_can_be_chosen(tmp_path: Path) -> None:
+    pytest.importorskip("lightgbm")
+    from scoring.train import main
+
+    args = ["--human", str(DATA), "--seed", "1", "--max-sessions", "1", "--no-lofo"]
+    args += ["--max-pieces", "40", "--bots", "30", "--mixed", "20", "--trees", "10"]
+    assert main([*args, "--out", str(tmp_path), "--families", "tween,bezier"]) == 0
+    metrics = json.loads((tmp_path / "metrics.json").read_text())
+    assert metrics["families"] == ["tween", "bezier"]
+    assert set(metrics["counts"]["test"]) == {"human", "tween", "bezier"}
+    assert main([*args, "--out", str(tmp_path), "--families", "tween,nosuch"]) == 2
 
 
 def test_evaluate_prints_metrics_for_the_shipped_model(capsys: pytest.CaptureFixture[str]) -> None:
