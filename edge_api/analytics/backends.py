@@ -1,4 +1,5 @@
-"""Where aggregates live: Redis (one pipeline per flush, one per query) or memory.
+"""Where aggregates live: Redis (written on the store's pipeline, a flush slice at a time;
+read with one redis-py pipeline per query) or memory.
 
 Both implement the same small interface over the same key layout
 (:mod:`edge_api.analytics.schema`), so the query code is shared and the embedded

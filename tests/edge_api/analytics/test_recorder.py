@@ -1,4 +1,4 @@
-"""The recorder: never blocks or raises, bounded, one pipeline per flush."""
+"""The recorder: never blocks or raises, bounded, flushed a slice at a time."""
 
 from __future__ import annotations
 
