@@ -44,9 +44,18 @@ end
 request = function()
   index = index + 1
   return wrk.format("POST", "%(path)s", {["Content-Type"] = "%(content_type)s",
-                    ["User-Agent"] = "%(ua)s"}, lines[((index - 1) %% #lines) + 1])
+                    ["User-Agent"] = "%(ua)s"%(client_header)s},
+                    lines[((index - 1) %% #lines) + 1])
 end
 """
+# With many clients, each request names its visitor as a CDN would, in turn; the
+# address's fastest-changing part is its /24, so consecutive visitors are also in
+# different subnets (each wrk run starts from the first again).
+CLIENT_HEADER = """,
+                    ["X-Forwarded-For"] = string.format("10.%%d.%%d.%%d",
+                      ((index - 1) %% %(clients)d) %% 256,
+                      math.floor(((index - 1) %% %(clients)d) / 256) %% 256,
+                      math.floor(((index - 1) %% %(clients)d) / 65536) %% 256)"""
 
 # The same request every time: the bare baseline and the challenge step.
 WRK_FIXED = """
@@ -85,12 +94,17 @@ def fixed_script(path: str, body: str, content_type: str = "application/json") -
     }
 
 
-def lines_script(path: str, lines_file: Path, *, content_type: str = "application/json") -> str:
+def lines_script(
+    path: str, lines_file: Path, *, content_type: str = "application/json", clients: int = 1
+) -> str:
+    """``clients`` > 1: an ``X-Forwarded-For`` per request, cycling through that many
+    addresses (the server must trust the loopback proxy)."""
     return WRK_LINES % {
         "file": lines_file,
         "path": path,
         "content_type": content_type,
         "ua": BROWSER_UA,
+        "client_header": CLIENT_HEADER % {"clients": clients} if clients > 1 else "",
     }
 
 
@@ -103,7 +117,8 @@ class Site:
 class PalisadeWorkload:
     """Writes wrk scripts for each step against a site whose keys the caller holds."""
 
-    def __init__(self, keyring: KeyRing, site: Site, work: Path) -> None:
+    def __init__(self, keyring: KeyRing, site: Site, work: Path, *, clients: int = 1) -> None:
+        self._clients = clients
         self._issuer = ChallengeIssuer(keyring, lifetime=3600)
         self._tokens = TokenService(keyring)
         self._site = site
@@ -132,7 +147,12 @@ class PalisadeWorkload:
         )
         script = self._work / f"{name}.lua"
         script.write_text(
-            lines_script(path or PATHS[step], lines_file, content_type=CONTENT_TYPES[step])
+            lines_script(
+                path or PATHS[step],
+                lines_file,
+                content_type=CONTENT_TYPES[step],
+                clients=self._clients,
+            )
         )
         return script
 

@@ -2,7 +2,7 @@
 JSON endpoint served the same way, in one run.
 
     .venv/bin/python -m benchmarks.bench_deployed [--workers 2] [--server uvicorn|granian|both]
-        [--seconds 6] [--redis redis://127.0.0.1:6379/14]
+        [--seconds 6] [--redis redis://127.0.0.1:6379/14] [--clients 1]
 
 For ``/v1/challenge``, ``/v1/submit`` and ``/siteverify`` it prints the peak requests/s
 (wrk flat out, 32 connections) as a ratio of the bare endpoint's peak measured right
@@ -14,6 +14,9 @@ flushed first: point it at a scratch database.
 The bare endpoint is sent the step's own requests (same bodies, headers and wrk script,
 path ``/bare``), so the load generator does the same work on both sides and only the
 application differs; the ratio against the old fixed small request is printed too.
+Every request comes from 127.0.0.1 unless ``--clients N`` names N visitors, as a CDN in
+front would: each request carries ``X-Forwarded-For: 10.x.y.z`` in turn (trusted from
+the loopback), so reputations, limits and analytics track N clients.
 wrk and Redis share the machine's cores with the servers, so the CPU each process
 spends per request is printed as well, and the "CPU ratio" (bare's CPU per request,
 server and wrk, over Palisade's, server, Redis and wrk) is what the throughput ratio
@@ -91,8 +94,12 @@ def palisade_command(port: int, workers: int, server_kind: str) -> list[str]:
     ]
 
 
-def production_env(work: Path, redis_url: str, signing_keys: str) -> dict[str, str]:
-    return {
+def production_env(
+    work: Path, redis_url: str, signing_keys: str, *, behind_proxy: bool = False
+) -> dict[str, str]:
+    """``behind_proxy``: the loopback's ``X-Forwarded-For`` is believed, as a CDN's is."""
+    proxy = {"PALISADE_TRUSTED_PROXIES": "127.0.0.1/32"} if behind_proxy else {}
+    return proxy | {
         "PALISADE_ENV": "production",
         "PALISADE_REDIS_URL": redis_url,
         "PALISADE_SIGNING_KEYS": signing_keys,
@@ -145,14 +152,17 @@ def deployment(kind: str, args: argparse.Namespace, work: Path) -> Iterator[Depl
         ) as bare_pid,
         server(
             palisade_command(palisade_port, args.workers, kind),
-            production_env(work, args.redis, signing_keys),
+            production_env(work, args.redis, signing_keys, behind_proxy=args.clients > 1),
             palisade_url + "/readyz",
             work / f"palisade-{kind}.log",
         ) as palisade_pid,
     ):
         created = create_site(palisade_url, hostnames=["bench.example"], score_threshold=0.0)
         workload = PalisadeWorkload(
-            KeyRing.parse(signing_keys), Site(created["sitekey"], created["secret"]), work
+            KeyRing.parse(signing_keys),
+            Site(created["sitekey"], created["secret"]),
+            work,
+            clients=args.clients,
         )
         # Warm both up (imports, first connections, the model's first calls).
         run_wrk(bare_url, bare_script(work), seconds=1, connections=CONNECTIONS)
@@ -192,6 +202,7 @@ def report(
 ) -> None:
     print(
         f"\nserver={kind} workers={args.workers} store=redis ({args.redis}) seconds={args.seconds}"
+        f" clients={args.clients}"
     )
     print(
         f"{'step':<12}{'bare req/s':>11}{'req/s':>9}{'ratio':>8}{'goal':>7}"
@@ -239,6 +250,7 @@ def main() -> int:
     parser.add_argument(
         "--steps", type=lambda text: text.split(","), default=list(STEPS), help="e.g. submit"
     )
+    parser.add_argument("--clients", type=int, default=1, help="distinct visitors, via a CDN")
     args = parser.parse_args()
     if unknown := set(args.steps) - set(STEPS):
         parser.error(f"unknown steps: {', '.join(sorted(unknown))}")
