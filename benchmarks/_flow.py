@@ -22,6 +22,7 @@ from benchmarks._harness import REPO
 from edge_api.keys import KeyRing
 from edge_api.pow import ChallengeIssuer, solve
 from edge_api.tokens import TokenService
+from loadtests.payloads import as_visitor
 
 HUMANS = REPO.parent / "shared" / "data" / "mouse-human"
 BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0.0.0 Safari/537.36"
@@ -125,6 +126,7 @@ class PalisadeWorkload:
         self._work = work
         self._signals = human_signals(200)
         self._serial = 0
+        self._submits = 0
 
     def bodies(self, step: str, count: int) -> list[bytes]:
         """``count`` request bodies for ``step``, distinct where it matters."""
@@ -157,7 +159,9 @@ class PalisadeWorkload:
         return script
 
     def _submit_bodies(self, count: int) -> Iterator[str]:
-        for i in range(count):
+        for _ in range(count):
+            self._submits += 1
+            i = self._submits
             text, claims = self._issuer.issue(
                 sitekey=self._site.sitekey, hostname=HOSTNAME, difficulty=1, now=time.time()
             )
@@ -165,7 +169,9 @@ class PalisadeWorkload:
                 {
                     "challenge": text,
                     "solution": solve(claims.id, claims.k, 1),
-                    "signals": self._signals[i % len(self._signals)],
+                    # Every submit carries behaviour of its own (the service refuses
+                    # one client's signals from another).
+                    "signals": as_visitor(self._signals[i % len(self._signals)], i),
                 }
             )
 

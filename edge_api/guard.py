@@ -16,6 +16,8 @@ import logging
 import math
 from dataclasses import dataclass
 
+import msgspec
+
 from edge_api._exceptions import StoreUnavailable
 from edge_api.settings import Settings
 from edge_api.sites import Site
@@ -25,6 +27,7 @@ from scoring import Signals
 __all__ = ["Client", "Guard", "Verdict"]
 
 logger = logging.getLogger("palisade.guard")
+_signals_encoder = msgspec.json.Encoder()
 
 # Reputation moves (higher = worse). A clean client decays to 0; a replay or a forged
 # solution costs more than a low score, which costs more than a rate-limit hit.
@@ -34,6 +37,10 @@ ESCALATE_DELTAS = ReputationDeltas(ok=1.0, limited=0.5, replay=3.0)
 REFUSE_DELTAS = ReputationDeltas(ok=2.0, limited=0.5, replay=3.0)
 FAILED_POW_DELTAS = ReputationDeltas(ok=2.0, limited=2.0, replay=3.0)
 SITEVERIFY_DELTAS = ReputationDeltas(ok=0.0, limited=0.0, replay=3.0)
+# Another client's recorded behaviour, replayed with a fresh challenge: as bad as a replay.
+REPLAYED_SIGNALS_DELTAS = ReputationDeltas(ok=3.0, limited=3.0, replay=3.0)
+# Fewer behaviour events than this are too little to tell one person's from another's.
+MIN_REPLAY_EVENTS = 16
 REPUTATION_TTL_HALF_LIVES = 12
 # Each extra bit doubles the work: reputation adds up to 8 bits (256x), a surge 4 (16x).
 MAX_REPUTATION_BITS = 8
@@ -68,6 +75,7 @@ class Guard:
         self._half_life = settings.reputation_half_life
         self._rep_ttl = settings.reputation_half_life * REPUTATION_TTL_HALF_LIVES
         self._fingerprint_key = fingerprint_key
+        self._signals_ttl = settings.signals_replay_seconds
 
     # keys -----------------------------------------------------------------
     def _limit(self, name: str, key: str, site: Site | None = None) -> LimitSpec:
@@ -142,6 +150,34 @@ class Guard:
     def challenge_claim_key(client: Client, challenge_id: str) -> str:
         """In the client's slot, so claim and reputation change are one atomic call."""
         return f"ch:{{n:{client.subnet_hash}}}:{challenge_id}"
+
+    def signals_claim_key(self, sitekey: str, signals: Signals | None) -> str | None:
+        """A keyed hash of a submit's behaviour signals, in the site's slot; ``None``
+        when there is too little behaviour to tell people apart (or the check is off)."""
+        if self._signals_ttl <= 0 or signals is None:
+            return None
+        sections = (signals.pointer, signals.keys, signals.scroll, signals.touch)
+        if sum(len(events) for events in sections if events) < MIN_REPLAY_EVENTS:
+            return None
+        data = b"signals:" + _signals_encoder.encode(sections)
+        return (
+            f"sig:{{s:{sitekey}}}:{hmac.digest(self._fingerprint_key, data, 'sha256')[:16].hex()}"
+        )
+
+    async def signals_replayed(self, key: str | None, client: Client, policy: str) -> bool:
+        """Remember these signals for ``client``; True when another client sent them
+        first (a recording replayed with fresh challenges). The same client may send
+        them again: the widget resubmits after an escalation or a token refresh."""
+        if key is None:
+            return False
+        mine = client.subnet_hash.encode()
+        try:
+            first = await self._store.claim(key, self._signals_ttl, mine)
+        except StoreUnavailable:
+            if policy != "open":
+                raise
+            return False
+        return first is not None and first != mine
 
     @staticmethod
     def token_claim_key(sitekey: str, jti: str) -> str:

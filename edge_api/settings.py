@@ -15,6 +15,7 @@
 | ``PALISADE_LOG_LEVEL`` | ``info`` | log level |
 | ``PALISADE_LIMITS`` | see ``DEFAULT_LIMITS`` | ``name=rate/burst,...`` GCRA limits |
 | ``PALISADE_REPUTATION_HALF_LIFE`` | ``3600`` | seconds for a bad reputation to halve |
+| ``PALISADE_SIGNALS_REPLAY_SECONDS`` | ``3600`` | memory of submitted behaviour (0: off) |
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ __all__ = [
     "DEFAULT_CHALLENGE_SECONDS",
     "DEFAULT_DATA_DIR",
     "DEFAULT_LIMITS",
+    "DEFAULT_SIGNALS_REPLAY_SECONDS",
     "DEFAULT_SITE_CACHE_SECONDS",
     "Settings",
 ]
@@ -41,6 +43,7 @@ DEFAULT_DATA_DIR = Path(".palisade")
 DEFAULT_SITE_CACHE_SECONDS = 5.0
 DEFAULT_CHALLENGE_SECONDS = 120
 DEFAULT_REPUTATION_HALF_LIFE = 3600.0
+DEFAULT_SIGNALS_REPLAY_SECONDS = 3600.0
 # (requests per second sustained, burst) per limit. A person solves a challenge a
 # minute at most; a busy office behind one NAT shares the subnet limit.
 DEFAULT_LIMITS: dict[str, tuple[float, int]] = {
@@ -70,6 +73,7 @@ class Settings:
     log_level: str = "info"
     limits: Mapping[str, tuple[float, int]] = field(default_factory=lambda: dict(DEFAULT_LIMITS))
     reputation_half_life: float = DEFAULT_REPUTATION_HALF_LIFE
+    signals_replay_seconds: float = DEFAULT_SIGNALS_REPLAY_SECONDS
 
     @property
     def dev(self) -> bool:
@@ -131,6 +135,13 @@ class Settings:
                 DEFAULT_REPUTATION_HALF_LIFE,
                 1,
                 30 * 86400,
+            ),
+            signals_replay_seconds=_number(
+                "SIGNALS_REPLAY_SECONDS",
+                get("SIGNALS_REPLAY_SECONDS"),
+                DEFAULT_SIGNALS_REPLAY_SECONDS,
+                0,
+                7 * 86400,
             ),
         )
         if settings.env == "production":

@@ -3,6 +3,8 @@ challenge, or a refusal. Everything it reads and writes in Redis is one gate cal
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable
 from typing import Literal
 
 import msgspec
@@ -17,6 +19,7 @@ from edge_api.guard import (
     FAILED_POW_DELTAS,
     PASS_DELTAS,
     REFUSE_DELTAS,
+    REPLAYED_SIGNALS_DELTAS,
     Client,
     Verdict,
 )
@@ -109,14 +112,24 @@ async def submit_endpoint(request: Request) -> Response:
         else "refuse"
     )
     deltas = {"pass": PASS_DELTAS, "escalate": ESCALATE_DELTAS, "refuse": REFUSE_DELTAS}[decision]
-    verdict = await services.guard.at_submit(
+    guard = services.guard
+    gate_call = guard.at_submit(
         site,
         client,
-        claim_key=services.guard.challenge_claim_key(client, claims.id),
+        claim_key=guard.challenge_claim_key(client, claims.id),
         claim_ttl=claims.exp - now,
         deltas=deltas,
         now=now,
     )
+    signals_key = guard.signals_claim_key(site.sitekey, body.signals)
+    replayed = False
+    if signals_key is None:
+        verdict = await gate_call
+    else:
+        # Sent together: the auto-pipeline puts both in the same round trip.
+        verdict, replayed = await _both(
+            gate_call, guard.signals_replayed(signals_key, client, site.failure_policy)
+        )
     gate = verdict.result
     if gate.status == "limited":
         limit = gate.limited or "limit"
@@ -146,6 +159,11 @@ async def submit_endpoint(request: Request) -> Response:
         return rate_limited(limit, gate.retry_after, cors)
     if gate.status == "replay":
         return refuse("already_used")
+    if replayed:
+        await guard.at_submit(
+            site, client, claim_key=None, claim_ttl=0, deltas=REPLAYED_SIGNALS_DELTAS, now=now
+        )
+        return refuse("signals_replayed")
     if len(gate.reputation) > 2 and gate.reputation[2] >= FINGERPRINT_REASON_AT:
         reasons = (*reasons, "reputation.fingerprint")
     if verdict.degraded:
@@ -195,6 +213,16 @@ async def submit_endpoint(request: Request) -> Response:
             action=body.action,
         )
     return refuse("low_score", *reasons, final_score=score)
+
+
+async def _both(gate: Awaitable[Verdict], replay: Awaitable[bool]) -> tuple[Verdict, bool]:
+    """Both calls' answers; the first failure is raised once both have finished."""
+    verdict, replayed = await asyncio.gather(gate, replay, return_exceptions=True)
+    for outcome in (verdict, replayed):
+        if isinstance(outcome, BaseException):
+            raise outcome
+    assert isinstance(verdict, Verdict) and isinstance(replayed, bool)
+    return verdict, replayed
 
 
 def _escalate(

@@ -53,6 +53,17 @@ def human_signals(
     return found
 
 
+def as_visitor(signals: Signals, visitor: int) -> Signals:
+    """The recorded movement as another visitor's page places it: shifted by whole CSS
+    pixels, a different shift for each of 2**24 visitor numbers. The service remembers
+    submitted behaviour and refuses the same signals from a second client, as it would
+    a recording replayed by a bot farm."""
+    dx, dy = visitor % 4096, (visitor // 4096) % 4096
+    pointer = signals["pointer"]
+    assert isinstance(pointer, list)
+    return {**signals, "pointer": [[t, x + dx, y + dy, k] for t, x, y, k in pointer]}
+
+
 def bot_signals() -> Signals:
     """An automation framework that does not hide itself: no pointer, webdriver set."""
     return {"v": 1, "env": {"webdriver": True, "user_agent": BOT_UA, "languages": []}}

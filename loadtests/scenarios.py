@@ -26,6 +26,7 @@ from loadtests.payloads import (
     HOSTNAME,
     ORIGIN,
     Signals,
+    as_visitor,
     bot_signals,
     visitor_ip,
 )
@@ -125,7 +126,7 @@ class WidgetVisitor(FastHttpUser):
         body = {
             "challenge": challenge["challenge"],
             "solution": solution,
-            "signals": self.rng.choice(CONFIG.human_signals),
+            "signals": as_visitor(self.rng.choice(CONFIG.human_signals), self.rng.getrandbits(24)),
             "action": "login",
         }
         with self.client.post("/v1/submit", json=body, headers=headers, catch_response=True) as r:

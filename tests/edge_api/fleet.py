@@ -4,6 +4,7 @@ backend's requests to them over real HTTP (for tests/edge_api/test_multiprocess.
 from __future__ import annotations
 
 import http.client
+import ipaddress
 import itertools
 import json
 import subprocess
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from edge_api.pow import solve
-from loadtests.payloads import BROWSER_UA
+from loadtests.payloads import BROWSER_UA, as_visitor
 from tests.conftest import free_port, start_server, wait_healthy
 
 HOSTNAME = "shop.example"
@@ -44,6 +45,11 @@ def next_ip() -> str:
     """A visitor address of its own, alone in its /24 (no shared subnet limit or reputation)."""
     n = next(_addresses)
     return f"10.{(n >> 8) & 255}.{n & 255}.7"
+
+
+def visitor_number(ip: str) -> int:
+    """Distinct for every address of 10.0.0.0/8: each visitor's signals of its own."""
+    return int(ipaddress.ip_address(ip)) % (1 << 24)
 
 
 class Unreachable(Exception):
@@ -222,7 +228,7 @@ def issue_token(node: Node, site: Site, signals: dict[str, object]) -> str:
     ip = next_ip()
     issued = challenge(node, site, ip)
     assert issued.status == 200, issued
-    passed = submit(node, solved(issued), ip, signals)
+    passed = submit(node, solved(issued), ip, as_visitor(signals, visitor_number(ip)))
     assert passed.status == 200, passed
     assert passed.body["status"] == "pass", passed
     return str(passed.body["token"])

@@ -32,7 +32,7 @@ import pytest
 from edge_api.keys import KeyRing
 from edge_api.sites import SiteCreate, SiteRegistry
 from edge_api.store import MemoryStore
-from loadtests.payloads import BROWSER_UA, HUMANS, human_signals
+from loadtests.payloads import BROWSER_UA, HUMANS, as_visitor, human_signals
 from tests.conftest import FakeClock, wait_healthy
 from tests.edge_api.fleet import (
     ALREADY_SEEN,
@@ -57,6 +57,7 @@ from tests.edge_api.fleet import (
     siteverify,
     solved,
     submit,
+    visitor_number,
 )
 
 
@@ -296,9 +297,8 @@ class Load:
             return
         work = solved(issued)
         try:
-            passed = submit(
-                second, work, flow.ip, self.signals[i % len(self.signals)], cdata=str(i)
-            )
+            signals = as_visitor(self.signals[i % len(self.signals)], visitor_number(flow.ip))
+            passed = submit(second, work, flow.ip, signals, cdata=str(i))
         except Unreachable as exc:
             # The answer never reached the visitor: no token was handed out.
             self.lost(second, exc)
