@@ -4,9 +4,10 @@ how hard a challenge is, and what happens when Redis is unreachable.
 Keys carry hash tags so that in Redis Cluster the keys one script touches share a
 slot. A client's keys (IP and subnet limits and reputations, its per-site limit, the
 challenge it claims) share ``{n:<subnet hash>}``; a site's shared keys (the site-wide
-limit, spent tokens, the per-secret limit) share ``{s:<sitekey>}``; a fingerprint's
-reputation has ``{f:<hash>}``. On a single Redis a request is one script call; in a
-cluster it is one call per slot group, pipelined, each group atomic on its own.
+limit, spent tokens, the per-secret limit, submitted signals) share ``{s:<sitekey>}``;
+a fingerprint's reputation has ``{f:<hash>}``. On a single Redis a request is one
+script call; in a cluster it is one call per slot group, pipelined, each group atomic
+on its own.
 """
 
 from __future__ import annotations

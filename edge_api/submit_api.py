@@ -1,5 +1,6 @@
 """``POST /v1/submit``: check the solution, score the signals, then a token, a harder
-challenge, or a refusal. Everything it reads and writes in Redis is one gate call."""
+challenge, or a refusal. Everything it reads and writes in Redis is one gate call and
+the mark of its signals, sent in one round trip."""
 
 from __future__ import annotations
 
