@@ -10,9 +10,9 @@ probe task asks to wake every ``interval`` and records how late it woke in
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Callable
 
+from edge_api._background import Background
 from edge_api.metrics import observe_loop_lag
 
 __all__ = ["DEFAULT_INTERVAL", "LoopLagProbe"]
@@ -33,18 +33,13 @@ class LoopLagProbe:
     ) -> None:
         self._interval = interval
         self._observe = observe
-        self._task: asyncio.Task[None] | None = None
+        self._background = Background(self._run)
 
     def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self._run())
+        self._background.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self._background.stop()
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()

@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from edge_api._background import Background
 from edge_api.analytics.backends import Backend, MemoryBackend, RedisBackend
 from edge_api.analytics.batch import Key, event_key, reduce_counts
 from edge_api.events import DecisionEvent
@@ -77,7 +78,7 @@ class Recorder:
         self._raw: list[DecisionEvent] = []
         self._pending = 0
         self._lock = asyncio.Lock()
-        self._task: asyncio.Task[None] | None = None
+        self._background = Background(self._run)
         self.dropped = 0
         self.flushed = 0
 
@@ -151,16 +152,12 @@ class Recorder:
                 logger.exception("analytics: flush failed")
 
     async def start(self) -> None:
-        if self._enabled and self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self._run())
+        if self._enabled:
+            self._background.start()
 
     async def stop(self) -> None:
         """Stop the flusher and write what is left (bounded by a short timeout)."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self._background.stop()
         with contextlib.suppress(Exception):
             await asyncio.wait_for(self.flush(), timeout=2.0)
 
