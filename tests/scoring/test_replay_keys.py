@@ -31,3 +31,14 @@ def test_straight_or_short_paths_have_no_keys() -> None:
     assert (
         path_keys(_events(np.array([0, 10 + 5j, 20 + 20j, 30 + 40j])), points=16, cell=0.05) is None
     )
+
+
+def test_nearest_other_skips_the_same_owner() -> None:
+    from scoring.replay_keys import nearest_other
+
+    shapes = np.array([[0.0, 0.0], [0.1, 0.0], [3.0, 4.0], [0.0, 2.0]])
+    owners = np.array(["a", "a", "b", "c"])
+    # RMS over the two coordinates: a's nearest stranger is c at distance 2 (or 2.0025).
+    expected = [2.0 / np.sqrt(2), np.hypot(0.1, 2.0) / np.sqrt(2), np.hypot(3, 2) / np.sqrt(2)]
+    expected.append(2.0 / np.sqrt(2))
+    np.testing.assert_allclose(nearest_other(shapes, owners, chunk=3), expected)
