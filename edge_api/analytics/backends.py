@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from importlib import resources
 from typing import Any, Protocol
 
@@ -57,13 +57,7 @@ class RedisBackend:
         self.stream_key = prefix + "an:events"
 
     async def write(self, batch: Batch) -> None:
-        start = time.perf_counter()
-        try:
-            await self._store.call_many(self.commands(batch))
-        except Exception:
-            observe_redis("analytics_write", time.perf_counter() - start, ok=False)
-            raise
-        observe_redis("analytics_write", time.perf_counter() - start, ok=True)
+        await _timed(self._store.call_many(self.commands(batch)), "analytics_write")
 
     def commands(self, batch: Batch) -> list[tuple[Any, ...]]:
         """The batch as Redis commands (full key names)."""
@@ -88,16 +82,6 @@ class RedisBackend:
             )
         return commands
 
-    async def _run(self, pipe: Any, operation: str) -> list[Any]:
-        start = time.perf_counter()
-        try:
-            result: list[Any] = await pipe.execute()
-        except Exception:
-            observe_redis(operation, time.perf_counter() - start, ok=False)
-            raise
-        observe_redis(operation, time.perf_counter() - start, ok=True)
-        return result
-
     async def read(
         self, counter_keys: list[str], unique_keys: list[str]
     ) -> tuple[list[dict[str, int]], int]:
@@ -109,7 +93,7 @@ class RedisBackend:
             # (execute_command: redis-py's cluster pipeline blocks pfcount() by name, though
             # these keys share the site's hash tag, so one node answers.)
             pipe.execute_command("PFCOUNT", *[p + key for key in unique_keys])
-        replies = await self._run(pipe, "analytics_read")
+        replies = await _timed(pipe.execute(), "analytics_read")
         hashes = [
             {name.decode(): int(value) for name, value in reply.items()}
             for reply in replies[: len(counter_keys)]
@@ -132,7 +116,7 @@ class RedisBackend:
             pipe.zunionstore(temp, [p + key for key in keys])
             pipe.zrange(temp, 0, limit - 1, desc=True, withscores=True)
             pipe.delete(temp)
-        replies = await self._run(pipe, "analytics_read")
+        replies = await _timed(pipe.execute(), "analytics_read")
         answers: list[Top] = []
         index = 0
         for temp in temps:
@@ -144,6 +128,18 @@ class RedisBackend:
             top = [(member.decode(), int(score)) for member, score in rows]
             answers.append(sorted(top, key=lambda kv: (-kv[1], kv[0])))
         return answers
+
+
+async def _timed(work: Awaitable[list[Any]], operation: str) -> list[Any]:
+    """``work``'s replies, its time and outcome observed under ``operation``."""
+    start = time.perf_counter()
+    try:
+        replies = await work
+    except Exception:
+        observe_redis(operation, time.perf_counter() - start, ok=False)
+        raise
+    observe_redis(operation, time.perf_counter() - start, ok=True)
+    return replies
 
 
 class _Entry:

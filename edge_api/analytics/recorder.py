@@ -18,6 +18,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from edge_api._background import Background
 from edge_api.analytics.backends import Backend, MemoryBackend, RedisBackend
@@ -35,6 +36,7 @@ STORE_PREFIX = "pal:"
 # Buffered keys (and raw events) reduced and written at a time; on this project's test
 # machines a slice holds the event loop for about 1 ms.
 FLUSH_SLICE = 128
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,13 +124,14 @@ class Recorder:
             if not pending:
                 return 0
             self._counts, self._raw, self._pending = {}, [], 0
-            items = list(counts.items())
-            key_slices = [items[i : i + FLUSH_SLICE] for i in range(0, len(items), FLUSH_SLICE)]
-            raw_slices = [raw[i : i + FLUSH_SLICE] for i in range(0, len(raw), FLUSH_SLICE)]
             written = 0
-            for index in range(max(len(key_slices), len(raw_slices))):
-                keys = dict(key_slices[index]) if index < len(key_slices) else {}
-                events = raw_slices[index] if index < len(raw_slices) else []
+            key_slices = _slices(list(counts.items()))
+            raw_slices = _slices(raw)
+            # Raw events (the optional stream) may need more slices than the keys.
+            key_slices += [[]] * (len(raw_slices) - len(key_slices))
+            raw_slices += [[]] * (len(key_slices) - len(raw_slices))
+            for items, events in zip(key_slices, raw_slices, strict=True):
+                keys = dict(items)
                 try:
                     await self.backend.write(reduce_counts(keys, events, self._clock()))
                 except Exception as exc:
@@ -160,6 +163,10 @@ class Recorder:
         await self._background.stop()
         with contextlib.suppress(Exception):
             await asyncio.wait_for(self.flush(), timeout=2.0)
+
+
+def _slices(items: list[T]) -> list[list[T]]:
+    return [items[i : i + FLUSH_SLICE] for i in range(0, len(items), FLUSH_SLICE)]
 
 
 @dataclass(slots=True)
