@@ -17,6 +17,7 @@ def write_card(
     facts: dict[str, Any],
     lofo: list[FamilyMetrics],
     seen: list[FamilyMetrics],
+    never: list[FamilyMetrics],
     scores: Array,
     y: Array,
 ) -> None:
@@ -82,7 +83,21 @@ def write_card(
         "",
         format_table(seen),
         "",
-        "## Calibration on the test set (humans and all bot families)",
+        *(
+            [
+                "## Shipped model on held-out users against families never trained on",
+                "",
+                f"Left out of every training set ({', '.join(facts['evaluation_only'])}: "
+                "`scoring.botgen.EVALUATION_ONLY`), so these are the shipped model's own "
+                "held-out figures:",
+                "",
+                format_table(never),
+                "",
+            ]
+            if never
+            else []
+        ),
+        "## Calibration on the test set (humans and the trained bot families)",
         "",
         format_calibration(scores, y),
         "",

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from scoring.botgen import TRAINING_SHARES
+from scoring.botgen import EVALUATION_ONLY, TRAINING_SHARES
 from scoring.botgen.mixed import mix_parts
 from scoring.card import write_card
 from scoring.dataset import MODEL_FEATURES, Split, build_split, concat
@@ -83,7 +83,9 @@ def _platt(logit: Array, y: Array) -> tuple[float, float]:
     # calibration set; a site's own base rate then only shifts its threshold.
     lr = LogisticRegression(C=1e4, max_iter=1000, class_weight="balanced")
     lr.fit(logit.reshape(-1, 1), y.astype(int))
-    return float(lr.coef_[0, 0]), float(lr.intercept_[0])
+    # The solver's last bits differ between CPUs; rounded, the same seed gives the
+    # same model (and version) on any machine.
+    return round(float(lr.coef_[0, 0]), 9), round(float(lr.intercept_[0]), 9)
 
 
 def _oof_logit(split: Split, seed: int, trees: int) -> Array:
@@ -168,13 +170,14 @@ def main(argv: list[str] | None = None) -> int:
         families = tuple(f for f in families if f in args.families.split(","))
     mp, bots, ms = args.max_pieces, args.bots, args.max_sessions
     print(f"train {train_users}, calibrate {calib_users}, test {test_users}", file=sys.stderr)
+    trained = tuple(f for f in families if f not in EVALUATION_ONLY)
     train = build_split(
         args.human,
         train_users,
         np.random.default_rng([args.seed, 1]),
         mp,
         bots,
-        families,
+        trained,
         ms,
         args.mixed,
         TRAINING_SHARES,
@@ -185,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
         np.random.default_rng([args.seed, 2]),
         mp,
         bots // 2,
-        families,
+        trained,
         ms,
         shares=TRAINING_SHARES,
     )
@@ -203,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
         # user's humans alone give half of it, its bots alone nothing.
         train = concat(train, calib)
 
-    lofo = [] if args.no_lofo else _lofo(train, test, families, args.seed, args.trees)
+    lofo = [] if args.no_lofo else _lofo(train, test, trained, args.seed, args.trees)
     final = _fit(train, args.seed, args.trees)
     if pool_calib:
         platt = _platt(_oof_logit(train, args.seed, args.trees), train.y)
@@ -211,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
         platt = _platt(_logit(final, calib.X), calib.y)
     meta = {
         "seed": args.seed,
-        "families": list(families),
+        "families": list(trained),
         "train_users": train_users,
         "calib_users": calib_users,
         "test_users": test_users,
@@ -223,8 +226,13 @@ def main(argv: list[str] | None = None) -> int:
     # The ONNX graph must reproduce LightGBM plus calibration.
     expected = 1.0 / (1.0 + np.exp(-(platt[0] * _logit(final, test.X) + platt[1])))
     parity = float(np.max(np.abs(scores - expected)))
-    seen = [family_metrics(scores, test, f) for f in families]
-    seen += [family_metrics(scores, test, f, u) for u in test_users for f in families]
+    seen = [family_metrics(scores, test, f) for f in trained]
+    seen += [family_metrics(scores, test, f, u) for u in test_users for f in trained]
+    # The shipped model never saw these: its figures on them are held-out ones.
+    unseen = [f for f in families if f in EVALUATION_ONLY]
+    never = [family_metrics(scores, test, f) for f in unseen]
+    never += [family_metrics(scores, test, f, u) for u in test_users for f in unseen]
+    known = ~np.isin(test.family, unseen)
 
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "pointer.onnx").write_bytes(content)
@@ -252,16 +260,18 @@ def main(argv: list[str] | None = None) -> int:
         "onnx_parity_max_abs": parity,
         "trees": args.trees,
         "pool_calib": pool_calib,
-        "families": list(families),
+        "families": list(trained),
+        "evaluation_only": unseen,
         "feature_gain": importance,
         "train_seconds": round(time.monotonic() - started, 1),
     }
-    write_card(args.out, facts, lofo, seen, scores, test.y)
+    write_card(args.out, facts, lofo, seen, never, scores[known], test.y[known])
     (args.out / "metrics.json").write_text(
         json.dumps(
             {
                 **facts,
                 "held_out_family": [asdict(r) for r in lofo],
+                "never_trained_family": [asdict(r) for r in never],
                 "seen_family": [asdict(r) for r in seen],
             },
             indent=2,

@@ -10,9 +10,17 @@ from scoring.botgen import families
 from scoring.botgen.families import Job
 from scoring.botgen.ghost import ghost_cursor_available, ghost_cursor_batch
 from scoring.botgen.lognormal import lognormal
+from scoring.botgen.natural import natural
 from scoring.features._grid import Array
 
-__all__ = ["FAMILIES", "TRAINING_SHARES", "Job", "generate", "ghost_cursor_available"]
+__all__ = [
+    "EVALUATION_ONLY",
+    "FAMILIES",
+    "TRAINING_SHARES",
+    "Job",
+    "generate",
+    "ghost_cursor_available",
+]
 
 _Single = Callable[[Job, np.random.Generator], Array]
 _SINGLE: dict[str, _Single] = {
@@ -23,6 +31,7 @@ _SINGLE: dict[str, _Single] = {
     "minjerk": families.minjerk,
     "replay": families.replay,
     "lognormal": lognormal,
+    "natural": natural,
 }
 FAMILIES: tuple[str, ...] = ("ghost_cursor", *_SINGLE)
 # Training bots of a family, as a share of the others'. Sigma-lognormal movers are
@@ -30,6 +39,11 @@ FAMILIES: tuple[str, ...] = ("ghost_cursor", *_SINGLE)
 # left out of training (bezier the most) to catch 80% of them; at a quarter it catches
 # 68% (25% without them) and the others stay within about a point (docs/scoring.md).
 TRAINING_SHARES: dict[str, float] = {"lognormal": 0.25}
+# Families no model is trained on: the shipped model's figures on them are what it
+# does against a tool it has never seen. NaturalMouseMotion's movers, trained on at a
+# quarter or a full share, cost the other families more than they gained (their
+# chains of overshoots and reaction pauses sit among the people's corrections).
+EVALUATION_ONLY: frozenset[str] = frozenset({"natural"})
 
 
 def generate(family: str, jobs: list[Job], rng: np.random.Generator) -> list[Array]:
