@@ -29,6 +29,7 @@ __all__ = [
     "Job",
     "bezier",
     "click_tail",
+    "drop_repeats",
     "minjerk",
     "puppeteer",
     "replay",
@@ -55,6 +56,15 @@ def click_tail(path: Array, dwell: float, hold: float) -> Array:
     t, x, y = path[-1]
     tail = np.array([[t + dwell, x, y, 1.0], [t + dwell + hold, x, y, 2.0]])
     return np.vstack((np.column_stack((path, np.zeros(path.shape[0]))), tail))
+
+
+def drop_repeats(path: Array) -> Array:
+    """Rows (t, x, y) without those that repeat the previous position: a script sends
+    every tick, moved or not, and the browser fires no event for a still pointer."""
+    keep = np.ones(path.shape[0], dtype=bool)
+    keep[1:] = np.any(path[1:, 1:] != path[:-1, 1:], axis=1)
+    out: Array = path[keep]
+    return out
 
 
 def tween(job: Job, rng: np.random.Generator) -> Array:

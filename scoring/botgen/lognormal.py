@@ -14,7 +14,7 @@ import math
 import numpy as np
 from scipy.special import ndtr
 
-from scoring.botgen.families import Job, click_tail
+from scoring.botgen.families import Job, click_tail, drop_repeats
 from scoring.features._grid import Array
 
 __all__ = ["lognormal"]
@@ -72,8 +72,5 @@ def lognormal(job: Job, rng: np.random.Generator) -> Array:
     path = np.column_stack(
         (np.maximum.accumulate(ms), np.round(sx + z.real), np.round(sy + z.imag))
     )
-    # A script sends every tick, moved or not; drop repeats as the browser would not fire.
-    keep = np.ones(path.shape[0], dtype=bool)
-    keep[1:] = np.any(path[1:, 1:] != path[:-1, 1:], axis=1)
-    path = path[keep]
+    path = drop_repeats(path)
     return click_tail(path, rng.uniform(20.0, 300.0), rng.uniform(40.0, 150.0))

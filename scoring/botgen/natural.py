@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scoring.botgen.families import Job, click_tail
+from scoring.botgen.families import Job, click_tail, drop_repeats
 from scoring.features._grid import Array
 
 __all__ = ["move", "natural"]
@@ -166,7 +166,5 @@ def move(nature: _Nature, job: Job, rng: np.random.Generator) -> Array:
         if index < len(chain) - 1:
             t += nature.reaction_base_ms + rng.random() * nature.reaction_variation_ms
     path = np.asarray(events)
-    keep = np.ones(path.shape[0], dtype=bool)
-    keep[1:] = np.any(path[1:, 1:] != path[:-1, 1:], axis=1)
-    path = path[keep]
+    path = drop_repeats(path)
     return click_tail(path, rng.uniform(20.0, 300.0), rng.uniform(40.0, 150.0))
