@@ -1,6 +1,6 @@
 """Scoring cost per submit, in-process on one core, against a baseline in the same run.
 
-    .venv/bin/python -m benchmarks.bench_scoring [--events 300] [--seconds 2]
+    .venv/bin/python -m benchmarks.bench_scoring [--events 300] [--seconds 2] [--model PATH]
 
 The payload is a 300-event pointer approach and click (plus keys and an
 environment section for the full-scorer line). Figures are the best of several
@@ -15,6 +15,7 @@ import argparse
 import statistics
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import msgspec
 import numpy as np
@@ -23,6 +24,7 @@ from scoring import RequestContext, load_default_scorer
 from scoring.features import pointer
 from scoring.schema import decode_signals
 
+BATCH = 8
 CHROME = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/131.0.0.0 Safari/537.36"
@@ -76,14 +78,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--events", type=int, default=300)
     parser.add_argument("--seconds", type=float, default=2.0)
+    parser.add_argument("--model", type=Path, help="an ONNX model (default: the shipped one)")
     args = parser.parse_args()
     raw = payload(args.events)
     sig = decode_signals(raw)
     assert sig.pointer is not None and len(sig.pointer) == args.events
-    scorer = load_default_scorer()
+    scorer = load_default_scorer(args.model)
     model = scorer.registry.models.active
     ctx = RequestContext(user_agent=CHROME, accept_language="en-US,en;q=0.9")
     row = pointer.extract(sig.pointer)[None, 1:]
+    # Submits that meet in one event-loop turn are scored with one model call.
+    batch = np.repeat(row, BATCH, axis=0)
     only_pointer = decode_signals(msgspec.json.encode({"pointer": sig.pointer}))
 
     def features_and_model() -> object:
@@ -94,6 +99,10 @@ def main() -> int:
         "baseline: decode payload": per_call_us(lambda: decode_signals(raw), args.seconds),
         "pointer features": per_call_us(lambda: pointer.extract(sig.pointer), args.seconds),
         "model only (1 row)": per_call_us(lambda: model.predict(row), args.seconds),
+        f"model only ({BATCH} rows), per row": per_call_us(
+            lambda: model.predict(batch), args.seconds
+        )
+        / BATCH,
         "features + model": per_call_us(features_and_model, args.seconds),
         "scorer.score, pointer only": per_call_us(
             lambda: scorer.score(only_pointer, ctx), args.seconds
