@@ -23,13 +23,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from scoring.botgen._tween import TWEENS
-from scoring.features._grid import Array
+from scoring.features._grid import Array, CArray
 
 __all__ = [
     "Job",
     "bezier",
     "click_tail",
     "drop_repeats",
+    "fit_path",
     "minjerk",
     "puppeteer",
     "replay",
@@ -56,6 +57,17 @@ def click_tail(path: Array, dwell: float, hold: float) -> Array:
     t, x, y = path[-1]
     tail = np.array([[t + dwell, x, y, 1.0], [t + dwell + hold, x, y, 2.0]])
     return np.vstack((np.column_stack((path, np.zeros(path.shape[0]))), tail))
+
+
+def fit_path(points: Array, start: tuple[float, float], target: tuple[float, float]) -> CArray:
+    """``points`` (rows x, y) as complex positions, moved by the similarity transform
+    (shift, rotation, scale) that takes their first point to ``start`` and their last
+    to ``target``: a recorded path fitted to a new movement."""
+    z = points[:, 0] - points[0, 0] + 1j * (points[:, 1] - points[0, 1])
+    goal = complex(target[0] - start[0], target[1] - start[1])
+    k = goal / z[-1] if abs(z[-1]) > 1e-6 else 1.0
+    out: CArray = z * k + complex(*start)
+    return out
 
 
 def drop_repeats(path: Array) -> Array:
@@ -203,13 +215,7 @@ def replay(job: Job, rng: np.random.Generator) -> Array:
     press = src[src[:, 3] == 1.0][0]
     release = src[src[:, 3] == 2.0][0]
     last_move_t = float(src[src[:, 3] == 0.0][-1, 0])
-    pts = np.vstack((moves, press[1:3]))
-    (sx, sy), (tx, ty) = job.start, job.target(rng)
-    # Similarity transform mapping the recorded start/end onto the new ones.
-    a = complex(pts[-1, 0] - pts[0, 0], pts[-1, 1] - pts[0, 1])
-    b = complex(tx - sx, ty - sy)
-    k = b / a if abs(a) > 1e-6 else 1.0
-    z = (pts[:, 0] - pts[0, 0] + 1j * (pts[:, 1] - pts[0, 1])) * k + complex(sx, sy)
+    z = fit_path(np.vstack((moves, press[1:3])), job.start, job.target(rng))
     n = z.size
     mode = int(rng.integers(0, 3))
     if mode == 0:  # a fixed sleep per recorded point

@@ -36,6 +36,8 @@ def test_tiny_training_run_writes_a_loadable_model_and_card(tmp_path: Path) -> N
     # calibration user's half-size set); tests see a full one.
     assert metrics["counts"]["train"]["lognormal"] == round(30 * 0.25) + round(15 * 0.25)
     assert metrics["counts"]["test"]["lognormal"] == metrics["counts"]["test"]["tween"] == 15
+    assert metrics["counts"]["train"]["smoothed"] == round(30 * 0.5) + round(15 * 0.5)
+    assert metrics["counts"]["test"]["smoothed"] == 15
     assert metrics["version"] == model.version
     # Evaluation-only families: tested, never trained on, reported apart.
     assert "natural" not in metrics["counts"]["train"] and "natural" not in metrics["families"]
