@@ -18,19 +18,19 @@ import numpy as np
 from scipy.ndimage import gaussian_filter1d
 
 from scoring.botgen.families import Job, click_tail, drop_repeats, fit_path
-from scoring.features._grid import Array
+from scoring.features._grid import Array, CArray
 
 __all__ = ["smoothed"]
 
-# The filter's width in time: below about 80 ms the filtered path keeps much of a
-# hand's motion at a 9 Hz capture; 80-300 ms measured best on held-out families.
+# The filter's width in time. Held out, 80-300 ms and 40-160 ms measured level;
+# 20-80 ms cost the WindMouse and minimum-jerk movers 2-3.5 points.
 SIGMA_MS = (80.0, 300.0)
 STEP_MS = 5.0
 # Half of the bots move on a script's timer instead of the recording's event times.
 TIMERS_MS = (8.0, 25.0)
 
 
-def _filtered(t: Array, z: np.ndarray, sigma_ms: float) -> tuple[Array, np.ndarray]:
+def _filtered(t: Array, z: CArray, sigma_ms: float) -> tuple[Array, CArray]:
     """``z`` at times ``t`` resampled every STEP_MS and Gaussian-filtered, with a linear
     correction that keeps its first and last points where they were."""
     grid = np.arange(t[0], t[-1] + 1e-9, STEP_MS)
