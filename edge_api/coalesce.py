@@ -2,11 +2,15 @@
 together are scored with one ``score_many`` call (one model call for all of them).
 
 A submit's own work before scoring (decode, PoW check) runs as before; then it waits
-for the end of the loop's turn, when every submit that got that far is scored back to
-back in one callback, still inline on the event loop (no executor), as the Redis
-auto-pipeline batches commands. The model, the feature kernels and the detectors then
-stay in the CPU's caches from one submit to the next: with 32 concurrent submits this
-took 20-35% less CPU per submit than scoring each between its neighbours' other work.
+for the end of the loop's next turn, when every submit that got that far is scored back
+to back in one callback, still inline on the event loop (no executor), as the Redis
+auto-pipeline batches commands. Waiting one turn more than the pipeline does lets the
+submits whose bytes arrive in the loop's next I/O poll join the batch: under wrk (32
+connections, one worker) batches grew from 2.7 to 6.8 submits, and with two workers
+the submit's CPU ratio to the bare endpoint rose by about a tenth (docs/performance.md).
+The model, the feature kernels and the detectors then stay in the CPU's caches from one
+submit to the next: with 32 concurrent submits this took 20-35% less CPU per submit
+than scoring each between its neighbours' other work.
 """
 
 from __future__ import annotations
@@ -40,7 +44,9 @@ class CoalescedScorer:
         self._pending.append(((signals, context), future))
         if not self._scheduled:
             self._scheduled = True
-            loop.call_soon(self._flush)
+            # Two hops: the flush runs after the loop's next I/O poll, so submits whose
+            # bytes arrive meanwhile join the batch.
+            loop.call_soon(loop.call_soon, self._flush)
         return await future
 
     def _flush(self) -> None:

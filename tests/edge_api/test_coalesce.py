@@ -68,6 +68,24 @@ def test_later_turns_are_scored_separately() -> None:
     assert inner.calls == [1, 2]
 
 
+def test_a_submit_one_turn_behind_joins_the_batch() -> None:
+    # Its bytes came in the loop's next I/O poll; two turns later is too late.
+    inner = Recording()
+    scorer = CoalescedScorer(inner)
+
+    async def after(turns: int, n: int) -> ScoreResult:
+        for _ in range(turns):
+            await asyncio.sleep(0)
+        return await scorer.score(None, _ctx(n))
+
+    async def main() -> list[ScoreResult]:
+        return await asyncio.gather(after(0, 0), after(1, 1), after(3, 2))
+
+    results = asyncio.run(main())
+    assert inner.calls == [2, 1]
+    assert [r.model for r in results] == ["ua-0", "ua-1", "ua-2"]
+
+
 def test_a_burst_is_split_into_bounded_calls(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(coalesce, "MAX_BATCH", 4)
     inner = Recording()
