@@ -56,7 +56,7 @@ CONNECTIONS = 32
 PACED_CONNECTIONS = 16
 # Requests each step can answer per second per worker on this class of machine, with
 # headroom: enough distinct bodies that wrk never wraps round to a used one.
-BODIES_PER_WORKER_SECOND = {"challenge": 0, "submit": 3_000, "siteverify": 10_000}
+BODIES_PER_WORKER_SECOND = {"challenge": 0, "submit": 5_000, "siteverify": 10_000}
 GOALS = {"siteverify": 0.45, "submit": 0.30}
 P99_GOAL_MS = 10.0
 
