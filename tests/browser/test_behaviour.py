@@ -1,0 +1,143 @@
+"""The behaviour model in the real loop: Chromium driven the way automation tools drive
+it, the widget recording what the page sees, the server scoring it with the shipped
+model, and the customer's siteverify reading the verdict.
+
+Every Chromium here reports ``navigator.webdriver``, which caps the final score; these
+tests read the pointer model's own verdict (its ``pointer.model`` reason code, which only
+the pointer channel emits) from the token and from the shipped scorer on the captured
+payload, so they would fail if the model let scripted movement pass as a person.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from scoring import RequestContext, decode_signals, load_default_scorer
+from tests.browser.conftest import (
+    SHOP_HOST,
+    ServePage,
+    capture_submits,
+    make_site,
+    replay_human_click,
+    script_url,
+    siteverify,
+)
+from tests.conftest import LiveServer
+
+pytestmark = pytest.mark.browser
+
+Mover = Callable[[Page, float, float], None]
+
+
+def playwright_click(page: Page, x: float, y: float) -> None:
+    """``locator.click()``: one jump to the target, press and release at once."""
+    page.mouse.move(x - 260, y + 140)
+    page.mouse.click(x, y)
+
+
+def linear_steps(page: Page, x: float, y: float) -> None:
+    """``mouse.move(..., steps=N)``: equal steps on a straight line, as fast as CDP goes."""
+    page.mouse.move(x - 300, y + 180)
+    page.mouse.move(x, y, steps=30)
+    page.mouse.down()
+    page.mouse.up()
+
+
+def eased_tween(page: Page, x: float, y: float) -> None:
+    """pyautogui's ``moveTo(..., duration, tween=easeInOutQuad)``: a timed, eased line."""
+    x0, y0, duration, steps = x - 320, y + 150, 0.6, 40
+    page.mouse.move(x0, y0)
+    start = time.monotonic()
+    for i in range(1, steps + 1):
+        u = i / steps
+        eased = 2 * u * u if u < 0.5 else 1 - (-2 * u + 2) ** 2 / 2
+        time.sleep(max(0.0, start + duration * u - time.monotonic()))
+        page.mouse.move(x0 + (x - x0) * eased, y0 + (y - y0) * eased)
+    time.sleep(0.05)
+    page.mouse.down()
+    time.sleep(0.08)
+    page.mouse.up()
+
+
+def sine_arc(page: Page, x: float, y: float) -> None:
+    """A bowed path with constant timing: what a hand-rolled "human-like" mover does."""
+    x0, y0, steps = x - 280, y - 200, 45
+    page.mouse.move(x0, y0)
+    for i in range(1, steps + 1):
+        u = i / steps
+        bow = 40 * math.sin(math.pi * u)
+        page.mouse.move(x0 + (x - x0) * u + bow, y0 + (y - y0) * u - bow * 0.5)
+        time.sleep(0.012)
+    page.mouse.down()
+    time.sleep(0.06)
+    page.mouse.up()
+
+
+def human_replay(page: Page, x: float, y: float) -> None:
+    replay_human_click(page, x, y)
+
+
+@pytest.fixture(scope="module")
+def shipped_scorer() -> Any:
+    return load_default_scorer()
+
+
+def click_checkbox(
+    server: LiveServer, page: Page, serve_page: ServePage, mover: Mover
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Moves to the checkbox with ``mover`` and clicks it; returns (siteverify answer,
+    the submit body the page sent)."""
+    sitekey, secret = make_site(server, mode="checkbox")
+    submits = capture_submits(page)
+    serve_page(
+        f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title>
+<script src="{script_url(server)}" async defer></script></head><body><main>
+<form id="f" style="margin: 260px 0 0 420px">
+<div class="palisade-captcha" data-sitekey="{sitekey}"></div></form></main></body></html>"""
+    )
+    box = page.locator("[role=checkbox]")
+    expect(box).to_have_attribute("aria-checked", "false")
+    bounds = box.bounding_box()
+    assert bounds is not None
+    mover(page, bounds["x"] + bounds["width"] / 2, bounds["y"] + bounds["height"] / 2)
+    expect(box).to_have_attribute("aria-checked", "true", timeout=15_000)
+    form_field = "new FormData(document.getElementById('f')).get('palisade-response')"
+    token = str(page.evaluate(form_field))
+    assert len(submits) == 1
+    return siteverify(server, secret, token), submits[0]
+
+
+@pytest.mark.parametrize(
+    "mover", [playwright_click, linear_steps, eased_tween, sine_arc], ids=lambda m: m.__name__
+)
+def test_scripted_movement_is_flagged_by_the_pointer_model(
+    server: LiveServer, page: Page, serve_page: ServePage, mover: Mover, shipped_scorer: Any
+) -> None:
+    answer, submit = click_checkbox(server, page, serve_page, mover)
+    assert answer["success"] is True, answer  # the site accepts any score: read it
+    assert answer["hostname"] == SHOP_HOST
+    assert "pointer.model" in answer["score_reason"], answer
+    # The same verdict from the shipped scorer on exactly what the page sent.
+    result = shipped_scorer.score(decode_signals(json.dumps(submit["signals"])), RequestContext())
+    pointer = result.channels["pointer"]
+    assert pointer is not None and pointer < 0.5, result
+
+
+def test_recorded_human_movement_is_not_flagged(
+    server: LiveServer, page: Page, serve_page: ServePage, shipped_scorer: Any
+) -> None:
+    """The contrast that makes the test above mean something: the same page, the same
+    recorder and model, a person's recorded approach replayed with its own timing."""
+    answer, submit = click_checkbox(server, page, serve_page, human_replay)
+    assert answer["success"] is True, answer
+    assert "pointer.model" not in answer["score_reason"], answer
+    result = shipped_scorer.score(decode_signals(json.dumps(submit["signals"])), RequestContext())
+    pointer = result.channels["pointer"]
+    assert pointer is not None and pointer >= 0.5, result
