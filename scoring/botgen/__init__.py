@@ -11,6 +11,7 @@ from scoring.botgen.families import Job
 from scoring.botgen.ghost import ghost_cursor_available, ghost_cursor_batch
 from scoring.botgen.lognormal import lognormal
 from scoring.botgen.natural import natural
+from scoring.botgen.oxymouse import oxymouse
 from scoring.botgen.smoothed import smoothed
 from scoring.features._grid import Array
 
@@ -34,6 +35,7 @@ _SINGLE: dict[str, _Single] = {
     "lognormal": lognormal,
     "smoothed": smoothed,
     "natural": natural,
+    "oxymouse": oxymouse,
 }
 FAMILIES: tuple[str, ...] = ("ghost_cursor", *_SINGLE)
 # Training bots of a family, as a share of the others'. Sigma-lognormal movers are
@@ -47,7 +49,8 @@ TRAINING_SHARES: dict[str, float] = {"lognormal": 0.25, "smoothed": 0.5}
 # does against a tool it has never seen. NaturalMouseMotion's movers, trained on at a
 # quarter or a full share, cost the other families more than they gained (their
 # chains of overshoots and reaction pauses sit among the people's corrections).
-EVALUATION_ONLY: frozenset[str] = frozenset({"natural"})
+# OxyMouse's movers were added after the shipped model and never trained on.
+EVALUATION_ONLY: frozenset[str] = frozenset({"natural", "oxymouse"})
 
 
 def generate(family: str, jobs: list[Job], rng: np.random.Generator) -> list[Array]:
