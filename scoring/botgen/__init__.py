@@ -12,7 +12,6 @@ from scoring.botgen.ghost import ghost_cursor_available, ghost_cursor_batch
 from scoring.botgen.lognormal import lognormal
 from scoring.botgen.natural import natural
 from scoring.botgen.oxymouse import oxymouse
-from scoring.botgen.procedural import procedural
 from scoring.botgen.smoothed import smoothed
 from scoring.features._grid import Array
 
@@ -37,7 +36,6 @@ _SINGLE: dict[str, _Single] = {
     "smoothed": smoothed,
     "natural": natural,
     "oxymouse": oxymouse,
-    "procedural": procedural,
 }
 FAMILIES: tuple[str, ...] = ("ghost_cursor", *_SINGLE)
 # Training bots of a family, as a share of the others'. Sigma-lognormal movers are
@@ -46,7 +44,7 @@ FAMILIES: tuple[str, ...] = ("ghost_cursor", *_SINGLE)
 # 68% (25% without them) and the others stay within about a point (docs/scoring.md).
 # Smoothed recordings (a person's path without a hand's fine structure) at half: a
 # full share cost tween and the sigma-lognormal movers 1-3 points held out.
-TRAINING_SHARES: dict[str, float] = {"lognormal": 0.25, "smoothed": 0.5, "procedural": 0.5}
+TRAINING_SHARES: dict[str, float] = {"lognormal": 0.25, "smoothed": 0.5}
 # Families no model is trained on: the shipped model's figures on them are what it
 # does against a tool it has never seen. NaturalMouseMotion's movers, trained on at a
 # quarter or a full share, cost the other families more than they gained (their
