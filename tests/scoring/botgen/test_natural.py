@@ -7,6 +7,7 @@ import pytest
 
 from scoring.botgen.families import Job
 from scoring.botgen.natural import _NATURES, _step_sizes, move
+from tests.scoring.botgen._checks import JOB, assert_moves_then_clicks_in_the_box
 
 TEMPLATE = np.array([[0.0, 0.0, 0.0, 0.0], [16.0, 3.0, 2.0, 0.0], [120.0, 3.0, 2.0, 1.0]])
 
@@ -25,18 +26,8 @@ def test_a_flow_spreads_the_distance_over_equal_time_steps() -> None:
 def test_every_nature_lands_on_the_target_and_clicks_there(index: int) -> None:
     rng = np.random.default_rng(index)
     for _ in range(20):
-        job = Job((100.0, 500.0), (600.0, 200.0, 40.0, 20.0), TEMPLATE)
-        ev = move(_NATURES[index], job, np.random.default_rng(int(rng.integers(1 << 30))))
-        moves, press, release = ev[ev[:, 3] == 0], ev[ev[:, 3] == 1], ev[ev[:, 3] == 2]
-        assert moves[0, 1:3].tolist() == [100.0, 500.0]
-        target = moves[-1, 1:3]
-        assert 600 + 0.2 * 40 - 1 <= target[0] <= 600 + 0.8 * 40 + 1
-        assert 200 + 0.2 * 20 - 1 <= target[1] <= 200 + 0.8 * 20 + 1
-        assert press[0, 1:3].tolist() == release[0, 1:3].tolist() == target.tolist()
-        assert np.all(np.diff(ev[:, 0]) >= 0.0)
-        assert np.all(moves[:, 1:3] == np.round(moves[:, 1:3]))
-        # The browser fires no move without a change of position.
-        assert np.all(np.any(np.diff(moves[:, 1:3], axis=0) != 0, axis=1))
+        ev = move(_NATURES[index], JOB, np.random.default_rng(int(rng.integers(1 << 30))))
+        assert_moves_then_clicks_in_the_box(ev)
 
 
 def test_the_default_motion_overshoots_and_pauses_to_react() -> None:

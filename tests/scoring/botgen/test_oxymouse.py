@@ -5,10 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from scoring.botgen.families import Job
 from scoring.botgen.oxymouse import bezier_points, gaussian_points, oxymouse
-
-TEMPLATE = np.array([[0.0, 0.0, 0.0, 0.0], [16.0, 3.0, 2.0, 0.0], [120.0, 3.0, 2.0, 1.0]])
+from tests.scoring.botgen._checks import JOB, assert_moves_then_clicks_in_the_box
 
 
 def test_bezier_runs_from_start_to_end_in_sixty_points_a_second() -> None:
@@ -48,13 +46,4 @@ def test_gaussian_rides_half_the_distance_off_its_curve_and_snaps_at_the_ends() 
 
 @pytest.mark.parametrize("seed", range(40))
 def test_a_bot_moves_from_its_start_and_clicks_on_the_target(seed: int) -> None:
-    job = Job((100.0, 500.0), (600.0, 200.0, 40.0, 20.0), TEMPLATE)
-    ev = oxymouse(job, np.random.default_rng(seed))
-    moves, press, release = ev[ev[:, 3] == 0], ev[ev[:, 3] == 1], ev[ev[:, 3] == 2]
-    assert moves[0, 1:3].tolist() == [100.0, 500.0]
-    target = moves[-1, 1:3]
-    assert 600 + 0.2 * 40 - 1 <= target[0] <= 600 + 0.8 * 40 + 1
-    assert 200 + 0.2 * 20 - 1 <= target[1] <= 200 + 0.8 * 20 + 1
-    assert press[0, 1:3].tolist() == release[0, 1:3].tolist() == target.tolist()
-    assert np.all(np.diff(ev[:, 0]) >= 0.0)
-    assert np.all(np.any(np.diff(moves[:, 1:3], axis=0) != 0, axis=1))
+    assert_moves_then_clicks_in_the_box(oxymouse(JOB, np.random.default_rng(seed)))
