@@ -27,6 +27,46 @@ _TARGET_ATTRIBUTES = {
 }
 
 
+def _float32_thresholds(model: Any, nodes: dict[str, Any]) -> list[float]:
+    """Each split's threshold as the largest float32 not above LightGBM's double.
+
+    LightGBM compares the (float32) input with a double threshold; the converter
+    rounds that threshold to the nearest float32, which can land just above it, and
+    then an input equal to the rounded value goes the other way. Rounding down makes
+    ``x <= t32`` hold exactly when ``x <= t`` does for every float32 ``x``. The double
+    is looked up by tree, feature and its nearest float32 (the converter's value).
+    """
+    exact: dict[tuple[int, int, float], float] = {}
+    for tree in model.booster_.dump_model()["tree_info"]:
+        stack = [tree["tree_structure"]]
+        while stack:
+            node = stack.pop()
+            if "split_feature" not in node:
+                continue  # a leaf
+            if node["decision_type"] != "<=":
+                raise ValueError("only numerical <= splits are exported")
+            t = float(node["threshold"])
+            exact[(int(tree["tree_index"]), int(node["split_feature"]), float(np.float32(t)))] = t
+            stack += [node["left_child"], node["right_child"]]
+    out = []
+    for tree, feature, value, mode in zip(
+        nodes["nodes_treeids"],
+        nodes["nodes_featureids"],
+        nodes["nodes_values"],
+        nodes["nodes_modes"],
+        strict=True,
+    ):
+        if mode != "BRANCH_LEQ":
+            out.append(float(value))
+            continue
+        t = exact[(int(tree), int(feature), float(np.float32(value)))]
+        down = np.float32(t)
+        if float(down) > t:
+            down = np.nextafter(down, np.float32(-np.inf))
+        out.append(float(down))
+    return out
+
+
 def export_lightgbm(
     model: Any, feature_names: tuple[str, ...], platt: tuple[float, float], meta: dict[str, Any]
 ) -> bytes:
@@ -56,6 +96,7 @@ def export_lightgbm(
         k: v for k, v in attrs.items() if k.startswith("nodes_") and k != "nodes_modes"
     }
     regressor["nodes_modes"] = [m.decode() for m in attrs["nodes_modes"]]
+    regressor["nodes_values"] = _float32_thresholds(model, regressor)
     regressor.update({new: attrs[old] for old, new in _TARGET_ATTRIBUTES.items()})
     regressor["target_weights"] = [float(w) * a for w in attrs["class_weights"]]
     base = list(attrs.get("base_values", [0.0]))

@@ -47,3 +47,30 @@ def test_graph_is_lightgbm_with_platt_scaling() -> None:
     assert 0.05 < float(np.mean(scores > 0.5)) < 0.95  # both classes occur
     ops = [node.op_type for node in onnx.load_from_string(content).graph.node]
     assert ops == ["TreeEnsembleRegressor", "Reshape", "Sigmoid"]
+
+
+def test_an_input_on_a_rounded_threshold_goes_the_way_lightgbm_sends_it() -> None:
+    """A split between two doubles that round to the same float32 ``r`` has a double
+    threshold just below ``r``; rounded to the nearest float32 it would be ``r`` itself,
+    and the graph would send an input of exactly ``r`` left where LightGBM sends it
+    right."""
+    lgb = pytest.importorskip("lightgbm")
+    from scoring.export import export_lightgbm
+    from scoring.model import OnnxModel
+
+    r = float(np.nextafter(np.float32(1.0), np.float32(2.0)))  # 1 + 2**-23
+    low = r - 2.0**-26  # a double whose nearest float32 is r, below it
+    x = np.zeros((400, len(POINTER_MODEL_FEATURES)))
+    x[:200, 0], x[200:, 0] = low, r
+    y = np.repeat([0, 1], 200)
+    model = lgb.LGBMClassifier(
+        n_estimators=1, num_leaves=2, min_child_samples=5, verbose=-1, n_jobs=1
+    ).fit(x, y)
+    threshold = model.booster_.dump_model()["tree_info"][0]["tree_structure"]["threshold"]
+    assert low <= threshold < r == float(np.float32(threshold))
+    probe = np.zeros((1, len(POINTER_MODEL_FEATURES)), dtype=np.float32)
+    probe[0, 0] = r
+    expected = 1.0 / (1.0 + np.exp(-model.predict(probe, raw_score=True)))
+    got = OnnxModel(export_lightgbm(model, POINTER_MODEL_FEATURES, (1.0, 0.0), {})).predict(probe)
+    assert expected[0] > 0.5  # LightGBM: right, with the r rows
+    assert got[0] == pytest.approx(expected[0], abs=1e-6)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from scoring.recorder import capture, is_sparse, to_browser
+from scoring.recorder import THROTTLE_MS, TIMER_MS, capture, is_sparse, to_browser
 from scoring.schema import decode_signals
 from tests.scoring.conftest import line_events
 
@@ -43,3 +43,32 @@ def test_deterministic_for_a_seed() -> None:
     a = to_browser(capture(src, False, np.random.default_rng(5)), np.random.default_rng(6))
     b = to_browser(capture(src, False, np.random.default_rng(5)), np.random.default_rng(6))
     np.testing.assert_array_equal(a, b)
+
+
+def test_sparse_capture_throttles_moves_to_about_every_hundred_ms() -> None:
+    src = np.asarray(line_events(200, 16.0, 2.0), dtype=np.float64)  # 3.2 s at 60 Hz
+    for seed in range(10):
+        out = capture(src, True, np.random.default_rng(seed))
+        moves = out[out[:, 3] == 0.0]
+        gaps = np.diff(moves[:, 0])
+        # At least a throttle interval apart (less one timer tick of quantisation),
+        # except the position that goes out with the press.
+        assert np.all(gaps[:-1] >= THROTTLE_MS[0] - TIMER_MS)
+        assert np.median(gaps) <= THROTTLE_MS[1] + TIMER_MS
+        assert moves[0, 1:3].tolist() == [100.0, 200.0]
+
+
+def test_the_press_reports_a_position_the_throttle_held_back() -> None:
+    # The pointer moves for 40 ms after the first (sent) move, less than any throttle
+    # interval, then rests for 120 ms before the press: its resting position goes out
+    # with the press, as in two thirds of the recorded sparse pieces.
+    src = np.asarray(line_events(5, 10.0, 5.0), dtype=np.float64)
+    for seed in range(10):
+        out = capture(src, True, np.random.default_rng(seed))
+        moves, press = out[out[:, 3] == 0.0], out[out[:, 3] == 1.0][0]
+        assert moves[:, 1:3].tolist() == [[100.0, 200.0], [120.0, 200.0]]
+        assert moves[-1, 0] == press[0] and press[1:3].tolist() == [120.0, 200.0]
+    # Dense capture keeps every move: the rest shows as a dwell before the press.
+    dense = capture(src, False, np.random.default_rng(0))
+    dense_moves = dense[dense[:, 3] == 0.0]
+    assert dense[dense[:, 3] == 1.0][0, 0] - dense_moves[-1, 0] > 100.0
