@@ -34,7 +34,9 @@ def _float32_thresholds(model: Any, nodes: dict[str, Any]) -> list[float]:
     rounds that threshold to the nearest float32, which can land just above it, and
     then an input equal to the rounded value goes the other way. Rounding down makes
     ``x <= t32`` hold exactly when ``x <= t`` does for every float32 ``x``. The double
-    is looked up by tree, feature and its nearest float32 (the converter's value).
+    is looked up by tree, feature and its nearest float32 (the converter's value); two
+    splits of one tree on one feature within a float32 step of each other would share
+    an entry, and the graph would be off for inputs between them only.
     """
     exact: dict[tuple[int, int, float], float] = {}
     for tree in model.booster_.dump_model()["tree_info"]:
