@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from scoring import RequestContext, decode_signals, load_default_scorer
+from scoring import ModelScorer, RequestContext, decode_signals, load_default_scorer
 from tests.browser.conftest import (
     SHOP_HOST,
     ServePage,
@@ -85,7 +85,7 @@ def human_replay(page: Page, x: float, y: float) -> None:
 
 
 @pytest.fixture(scope="module")
-def shipped_scorer() -> Any:
+def shipped_scorer() -> ModelScorer:
     return load_default_scorer()
 
 
@@ -118,7 +118,7 @@ def click_checkbox(
     "mover", [playwright_click, linear_steps, eased_tween, sine_arc], ids=lambda m: m.__name__
 )
 def test_scripted_movement_is_flagged_by_the_pointer_model(
-    server: LiveServer, page: Page, serve_page: ServePage, mover: Mover, shipped_scorer: Any
+    server: LiveServer, page: Page, serve_page: ServePage, mover: Mover, shipped_scorer: ModelScorer
 ) -> None:
     answer, submit = click_checkbox(server, page, serve_page, mover)
     assert answer["success"] is True, answer  # the site accepts any score: read it
@@ -131,7 +131,7 @@ def test_scripted_movement_is_flagged_by_the_pointer_model(
 
 
 def test_recorded_human_movement_is_not_flagged(
-    server: LiveServer, page: Page, serve_page: ServePage, shipped_scorer: Any
+    server: LiveServer, page: Page, serve_page: ServePage, shipped_scorer: ModelScorer
 ) -> None:
     """The contrast that makes the test above mean something: the same page, the same
     recorder and model, a person's recorded approach replayed with its own timing."""
