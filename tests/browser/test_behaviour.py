@@ -16,10 +16,12 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pytest
 from playwright.sync_api import Page, expect
 
 from scoring import ModelScorer, RequestContext, decode_signals, load_default_scorer
+from scoring.botgen._tween import TWEENS
 from tests.browser.conftest import (
     SHOP_HOST,
     ServePage,
@@ -54,10 +56,11 @@ def eased_tween(page: Page, x: float, y: float) -> None:
     """pyautogui's ``moveTo(..., duration, tween=easeInOutQuad)``: a timed, eased line."""
     x0, y0, duration, steps = x - 320, y + 150, 0.6, 40
     page.mouse.move(x0, y0)
+    ease = TWEENS["easeInOutQuad"]
     start = time.monotonic()
     for i in range(1, steps + 1):
         u = i / steps
-        eased = 2 * u * u if u < 0.5 else 1 - (-2 * u + 2) ** 2 / 2
+        eased = float(ease(np.array(u)))
         time.sleep(max(0.0, start + duration * u - time.monotonic()))
         page.mouse.move(x0 + (x - x0) * eased, y0 + (y - y0) * eased)
     time.sleep(0.05)
@@ -78,10 +81,6 @@ def sine_arc(page: Page, x: float, y: float) -> None:
     page.mouse.down()
     time.sleep(0.06)
     page.mouse.up()
-
-
-def human_replay(page: Page, x: float, y: float) -> None:
-    replay_human_click(page, x, y)
 
 
 @pytest.fixture(scope="module")
@@ -135,7 +134,7 @@ def test_recorded_human_movement_is_not_flagged(
 ) -> None:
     """The contrast that makes the test above mean something: the same page, the same
     recorder and model, a person's recorded approach replayed with its own timing."""
-    answer, submit = click_checkbox(server, page, serve_page, human_replay)
+    answer, submit = click_checkbox(server, page, serve_page, replay_human_click)
     assert answer["success"] is True, answer
     assert "pointer.model" not in answer["score_reason"], answer
     result = shipped_scorer.score(decode_signals(json.dumps(submit["signals"])), RequestContext())
