@@ -8,6 +8,7 @@ from typing import Any
 from scoring.dataset import MODEL_FEATURES
 from scoring.evaluate import FamilyMetrics, format_calibration, format_table
 from scoring.features._grid import Array
+from scoring.visits import VISIT_SIZE, VisitMetrics, format_visit_table
 
 __all__ = ["write_card"]
 
@@ -20,6 +21,7 @@ def write_card(
     never: list[FamilyMetrics],
     scores: Array,
     y: Array,
+    visits: list[VisitMetrics],
 ) -> None:
     """Write ``model-card.md`` into ``out``."""
     users = facts["users"]
@@ -97,6 +99,7 @@ def write_card(
             if never
             else []
         ),
+        *(_visit_section(facts, visits) if visits else []),
         "## Calibration on the test set (humans and the trained bot families)",
         "",
         format_calibration(scores, y),
@@ -118,3 +121,37 @@ def write_card(
         "",
     ]
     (out / "model-card.md").write_text("\n".join(lines))
+
+
+def _visit_section(facts: dict[str, Any], visits: list[VisitMetrics]) -> list[str]:
+    trained = [v for v in visits if v.family not in facts["evaluation_only"]]
+    means = (
+        [100 * sum(v.caught_at_1pct[k] for v in trained) / len(trained) for k in range(VISIT_SIZE)]
+        if trained
+        else []
+    )
+    return [
+        "## Visits of several approaches (held-out users, held-out families)",
+        "",
+        "The server scores every approach-and-click of a page's pointer section, up to "
+        f"{VISIT_SIZE}, and averages their logits (`scoring/approaches.py`). A person's "
+        f"visit here is {VISIT_SIZE} consecutive pieces of one recorded session; a bot's is "
+        "one tool with one configuration making every piece from the same random state "
+        "(`scoring/visits.py`); visits of k approaches are their first k pieces, joined "
+        "into one section with pauses and cut by the server's own code. Trained families: "
+        "each scored by its leave-one-family-out model above; never-trained families: by "
+        "the shipped model.",
+        "",
+        format_visit_table(visits),
+        "",
+        *(
+            [
+                "Mean over the trained families, held out: "
+                + ", ".join(f"{m:.1f}% ({k + 1})" for k, m in enumerate(means))
+                + " caught by number of approaches.",
+                "",
+            ]
+            if means
+            else []
+        ),
+    ]

@@ -28,6 +28,7 @@ from scoring.metrics import (
     expected_calibration_error,
 )
 from scoring.model import DEFAULT_MODEL, OnnxModel
+from scoring.visits import build_visits, format_visit_table, visit_metrics
 
 __all__ = ["DEFAULT_TEST_USERS", "FamilyMetrics", "available_families", "family_metrics", "main"]
 
@@ -107,6 +108,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-pieces", type=int, default=1200)
     parser.add_argument("--bots", type=int, default=600, help="bots per family")
     parser.add_argument("--max-sessions", type=int, default=0, help="per user; 0 = all")
+    parser.add_argument(
+        "--visits", type=int, default=200, help="visits of several approaches per family"
+    )
     args = parser.parse_args(argv)
     model = OnnxModel.load(args.model)
     if model.feature_names != MODEL_FEATURES:
@@ -125,6 +129,19 @@ def main(argv: list[str] | None = None) -> int:
     print(format_table(rows))
     print()
     print(format_calibration(scores, split.y))
+    if args.visits:
+        visits = build_visits(
+            args.human,
+            users,
+            families,
+            np.random.default_rng([args.seed, 98]),
+            max_pieces=args.max_pieces,
+            max_sessions=args.max_sessions,
+            bot_visits=args.visits,
+        )
+        print()
+        print("Visits of several approaches (pointer sections with 1..4 clicks):")
+        print(format_visit_table(visit_metrics(visits, model.predict, families)))
     return 0
 
 

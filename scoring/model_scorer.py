@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from scoring import approaches
 from scoring.detectors import run_detectors
 from scoring.features import POINTER_MODEL_FEATURES, keys, pointer, scroll, touch
 from scoring.features._grid import Array
@@ -118,47 +119,45 @@ class ModelScorer:
 
     # -- scoring ----------------------------------------------------------
     def score(self, signals: Signals | None, context: RequestContext) -> ScoreResult:
-        self.registry.maybe_reload()
-        models = self.registry.models
-        p_pointer: float | None = None
-        row = _NAN_ROW
-        if signals is not None and signals.pointer:
-            row = pointer.extract(signals.pointer)[1:]
-            p = models.active.predict(row[None, :])
-            if models.shadow is not None:
-                self._shadow(models.active, models.shadow, row[None, :], p)
-            p_pointer = float(p[0])
-        ranges = self._ranges_for(models.active)
-        return self._combine(signals, context, p_pointer, row, ranges, models.active.version)
+        return self.score_many([(signals, context)])[0]
 
     def score_many(
         self, items: Sequence[tuple[Signals | None, RequestContext]]
     ) -> list[ScoreResult]:
-        """Score several submits with one model call (the CLI batches this way)."""
+        """Score several submits with one model call (the CLI and the edge batch this way).
+
+        Each pointer section gives one row per approach (:mod:`scoring.approaches`);
+        every row of every item goes to the model together.
+        """
         self.registry.maybe_reload()
         models = self.registry.models
-        n = len(items)
-        rows = np.empty((n, len(POINTER_MODEL_FEATURES)))
-        has_pointer = np.zeros(n, dtype=bool)
-        for i, (signals, _) in enumerate(items):
+        rows: list[Array] = []
+        spans: list[tuple[int, int]] = []
+        for signals, _ in items:
+            start = len(rows)
             if signals is not None and signals.pointer:
-                rows[i] = pointer.extract(signals.pointer)[1:]
-                has_pointer[i] = True
-            else:
-                rows[i] = _NAN_ROW
-        p = np.full(n, np.nan)
-        if has_pointer.any():
-            p[has_pointer] = models.active.predict(rows[has_pointer])
+                rows.extend(pointer.extract(a)[1:] for a in approaches.split(signals.pointer))
+            spans.append((start, len(rows)))
+        p = np.empty(0)
+        if rows:
+            batch = np.vstack(rows)
+            p = models.active.predict(batch)
             if models.shadow is not None:
-                self._shadow(models.active, models.shadow, rows[has_pointer], p[has_pointer])
+                self._shadow(models.active, models.shadow, batch, p, spans)
         ranges = self._ranges_for(models.active)
         version = models.active.version
-        return [
-            self._combine(
-                sig, ctx, None if math.isnan(p[i]) else float(p[i]), rows[i], ranges, version
+        out: list[ScoreResult] = []
+        for (sig, ctx), (lo, hi) in zip(items, spans, strict=True):
+            if lo == hi:
+                out.append(self._combine(sig, ctx, None, _NAN_ROW, ranges, version))
+                continue
+            mine = p[lo:hi]
+            # The reason codes describe the approach that looked least human.
+            worst = lo + int(np.argmin(mine))
+            out.append(
+                self._combine(sig, ctx, approaches.combine(mine), rows[worst], ranges, version)
             )
-            for i, (sig, ctx) in enumerate(items)
-        ]
+        return out
 
     def _ranges_for(self, model: OnnxModel) -> _Ranges:
         r = self._ranges.get(model.version)
@@ -166,14 +165,25 @@ class ModelScorer:
             r = self._ranges[model.version] = _Ranges(model)
         return r
 
-    def _shadow(self, active: OnnxModel, shadow: OnnxModel, rows: Array, p: Array) -> None:
+    def _shadow(
+        self,
+        active: OnnxModel,
+        shadow: OnnxModel,
+        rows: Array,
+        p_rows: Array,
+        spans: Sequence[tuple[int, int]],
+    ) -> None:
         try:
-            q = shadow.predict(rows)
+            q_rows = shadow.predict(rows)
         except Exception:  # the shadow must never break an answer
             log.exception("shadow model %s failed", shadow.version)
             with self._lock:
                 self.shadow_stats.errors += 1
             return
+        # Compared per submit, as each model would have answered it.
+        scored = [(lo, hi) for lo, hi in spans if hi > lo]
+        p = np.array([approaches.combine(p_rows[lo:hi]) for lo, hi in scored])
+        q = np.array([approaches.combine(q_rows[lo:hi]) for lo, hi in scored])
         disagree = int(np.count_nonzero((p >= 0.5) != (q >= 0.5)))
         with self._lock:
             st = self.shadow_stats

@@ -20,6 +20,7 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import asdict
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,7 @@ from scoring.evaluate import (
 from scoring.features._grid import Array
 from scoring.humans import data_hash, list_users
 from scoring.model import OnnxModel
+from scoring.visits import VisitMetrics, VisitSet, build_visits, visit_metrics
 
 __all__ = ["main"]
 
@@ -111,20 +113,26 @@ def _human_ranges(split: Split) -> dict[str, list[float]]:
 
 
 def _lofo(
-    train: Split, test: Split, families: tuple[str, ...], seed: int, trees: int
-) -> list[FamilyMetrics]:
+    train: Split, test: Split, visits: VisitSet, families: tuple[str, ...], seed: int, trees: int
+) -> tuple[list[FamilyMetrics], list[VisitMetrics]]:
     rows: list[FamilyMetrics] = []
     per_user: list[FamilyMetrics] = []
+    by_visit: list[VisitMetrics] = []
     users = sorted(set(test.user.tolist()))
     for fam in families:
         # Without the family and without every recombination that uses it.
         keep = np.array([fam not in mix_parts(str(f)) for f in train.family.tolist()])
         model = _fit(train.select(keep), seed, trees)
-        scores = np.asarray(model.predict_proba(test.X.astype(np.float32))[:, 1], dtype=np.float64)
+        scores = _proba(model, test.X)
         rows.append(family_metrics(scores, test, fam))
         per_user += [family_metrics(scores, test, fam, u) for u in users]
+        by_visit += visit_metrics(visits, partial(_proba, model), (fam,))
         print(f"  held-out family {fam}: AUC {rows[-1].auc:.4f}", file=sys.stderr)
-    return rows + per_user
+    return rows + per_user, by_visit
+
+
+def _proba(model: Any, X: Array) -> Array:
+    return np.asarray(model.predict_proba(X.astype(np.float32))[:, 1], dtype=np.float64)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -152,6 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--max-sessions", type=int, default=0, help="per user; 0 = all")
     parser.add_argument("--no-lofo", action="store_true", help="skip leave-one-family-out")
+    parser.add_argument("--visits", type=int, default=400, help="evaluation visits per bot family")
     parser.add_argument(
         "--families", help="comma-separated bot families (default: every one that runs here)"
     )
@@ -210,7 +219,19 @@ def main(argv: list[str] | None = None) -> int:
         # user's humans alone give half of it, its bots alone nothing.
         train = concat(train, calib)
 
-    lofo = [] if args.no_lofo else _lofo(train, test, trained, args.seed, args.trees)
+    visits = build_visits(
+        args.human,
+        test_users,
+        families,
+        np.random.default_rng([args.seed, 4]),
+        max_pieces=mp,
+        max_sessions=ms,
+        bot_visits=args.visits,
+    )
+    print(f"built visits in {time.monotonic() - started:.0f} s", file=sys.stderr)
+    lofo, lofo_visits = (
+        ([], []) if args.no_lofo else _lofo(train, test, visits, trained, args.seed, args.trees)
+    )
     final = _fit(train, args.seed, args.trees)
     if pool_calib:
         platt = _platt(_oof_logit(train, args.seed, args.trees), train.y)
@@ -235,6 +256,7 @@ def main(argv: list[str] | None = None) -> int:
     # The shipped model never saw these: its figures on them are held-out ones.
     unseen = [f for f in families if f in EVALUATION_ONLY]
     never = _per_family(scores, test, unseen, test_users)
+    never_visits = visit_metrics(visits, model.predict, tuple(unseen))
     known = ~np.isin(test.family, unseen)
 
     args.out.mkdir(parents=True, exist_ok=True)
@@ -268,7 +290,9 @@ def main(argv: list[str] | None = None) -> int:
         "feature_gain": importance,
         "train_seconds": round(time.monotonic() - started, 1),
     }
-    write_card(args.out, facts, lofo, seen, never, scores[known], test.y[known])
+    write_card(
+        args.out, facts, lofo, seen, never, scores[known], test.y[known], lofo_visits + never_visits
+    )
     (args.out / "metrics.json").write_text(
         json.dumps(
             {
@@ -276,6 +300,8 @@ def main(argv: list[str] | None = None) -> int:
                 "held_out_family": [asdict(r) for r in lofo],
                 "never_trained_family": [asdict(r) for r in never],
                 "seen_family": [asdict(r) for r in seen],
+                "visits_held_out_family": [asdict(r) for r in lofo_visits],
+                "visits_never_trained_family": [asdict(r) for r in never_visits],
             },
             indent=2,
             default=str,

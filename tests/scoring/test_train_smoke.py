@@ -21,7 +21,7 @@ def test_tiny_training_run_writes_a_loadable_model_and_card(tmp_path: Path) -> N
 
     args = ["--human", str(DATA), "--out", str(tmp_path), "--seed", "1", "--max-sessions", "1"]
     args += ["--max-pieces", "40", "--bots", "30", "--mixed", "20", "--trees", "10", "--no-lofo"]
-    assert main(args) == 0
+    assert main([*args, "--visits", "6"]) == 0
     model = OnnxModel.load(tmp_path / "pointer.onnx")
     ModelRegistry(tmp_path / "pointer.onnx")  # passes the serving-time feature check
     card = (tmp_path / "model-card.md").read_text()
@@ -47,6 +47,11 @@ def test_tiny_training_run_writes_a_loadable_model_and_card(tmp_path: Path) -> N
     assert metrics["evaluation_only"] == ["natural", "oxymouse"]
     assert {r["family"] for r in metrics["never_trained_family"]} >= {"natural", "natural (user9)"}
     assert "families never trained on" in card
+    # Visits of several approaches, scored through the server's own cut.
+    (natural,) = [v for v in metrics["visits_never_trained_family"] if v["family"] == "natural"]
+    assert natural["visits"] == 6 and natural["humans"] > 0
+    assert len(natural["caught_at_1pct"]) == len(natural["auc"]) == 4
+    assert "Visits of several approaches" in card
 
 
 def test_the_calibration_user_trains_too_unless_told_not(tmp_path: Path) -> None:
@@ -55,6 +60,7 @@ def test_the_calibration_user_trains_too_unless_told_not(tmp_path: Path) -> None
 
     args = ["--human", str(DATA), "--seed", "1", "--max-sessions", "1", "--no-lofo"]
     args += ["--max-pieces", "40", "--bots", "30", "--mixed", "20", "--trees", "10"]
+    args += ["--visits", "4"]
     counts = {}
     for flag, out in (([], "pooled"), (["--no-pool-calib"], "apart")):
         assert main([*args, "--out", str(tmp_path / out), *flag]) == 0
@@ -77,6 +83,7 @@ def test_families_can_be_chosen(tmp_path: Path) -> None:
 
     args = ["--human", str(DATA), "--seed", "1", "--max-sessions", "1", "--no-lofo"]
     args += ["--max-pieces", "40", "--bots", "30", "--mixed", "20", "--trees", "10"]
+    args += ["--visits", "4"]
     assert main([*args, "--out", str(tmp_path), "--families", "tween,bezier"]) == 0
     metrics = json.loads((tmp_path / "metrics.json").read_text())
     assert metrics["families"] == ["tween", "bezier"]
@@ -88,7 +95,8 @@ def test_evaluate_prints_metrics_for_the_shipped_model(capsys: pytest.CaptureFix
     from scoring.evaluate import main
 
     args = ["--human", str(DATA), "--max-sessions", "1", "--max-pieces", "40", "--bots", "20"]
-    assert main(args) == 0
+    assert main([*args, "--visits", "5"]) == 0
     out = capsys.readouterr().out
     assert "caught @ 1% humans" in out and "ECE" in out
     assert "| tween (user9) |" in out
+    assert "Visits of several approaches" in out and "| tween | 5 |" in out

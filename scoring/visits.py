@@ -1,0 +1,206 @@
+"""Visits of several approaches, for evaluation (training only).
+
+A page the widget sits on usually sees more than one click (fields of a form,
+then the checkbox), and the scorer reads each of them (:mod:`scoring.approaches`).
+This builds what the held-out users' visits look like: ``VISIT_SIZE``
+consecutive pieces of one recorded session, one after another with a pause
+between them. A bot's visit is one tool with one configuration: every piece of
+it is made by the family's generator from the same random state (the same
+easing, step count, speed, timing mode ...), with one click-timing and jitter
+choice for the whole visit, so its pieces are as alike as a script's would be.
+That is the hard case for combining approaches; a tool that draws new settings
+for every move is easier.
+
+Each visit is then scored the way the server scores it: the pieces joined into
+one pointer section, cut by :func:`scoring.approaches.split`, one model row per
+approach, the logits averaged by :func:`scoring.approaches.combine`. Visits of
+``k`` approaches are the first ``k`` pieces.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from scoring import approaches
+from scoring.botgen import generate
+from scoring.dataset import _click_timing, _job, _with_click_timing
+from scoring.features import pointer
+from scoring.features._grid import Array
+from scoring.humans import HumanPiece, load_user_pieces
+from scoring.metrics import auc, catch_rate
+from scoring.recorder import capture, is_sparse, to_browser
+
+__all__ = [
+    "VISIT_SIZE",
+    "VisitMetrics",
+    "VisitSet",
+    "build_visits",
+    "format_visit_table",
+    "visit_metrics",
+]
+
+VISIT_SIZE = 4
+# Between two approaches the person reads, types or waits for the page.
+PAUSE_MS = (800.0, 6000.0)
+
+
+@dataclass(frozen=True, slots=True)
+class VisitMetrics:
+    """One family's visits against the held-out people's, for 1..VISIT_SIZE approaches."""
+
+    family: str
+    visits: int
+    humans: int
+    auc: tuple[float, ...]
+    caught_at_1pct: tuple[float, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class VisitSet:
+    """Model rows of every visit prefix: ``spans[v][k-1]`` are the rows of visit ``v``
+    cut to its first ``k`` pieces; ``family[v]`` is "human" for people."""
+
+    rows: Array
+    spans: list[list[tuple[int, int]]]
+    family: np.ndarray
+    user: np.ndarray
+
+    def combined(self, p_rows: Array) -> Array:
+        """``(visits, VISIT_SIZE)`` combined scores from one score per row."""
+        return np.array(
+            [[approaches.combine(p_rows[lo:hi]) for lo, hi in spans] for spans in self.spans]
+        )
+
+
+def _session_groups(pieces: list[HumanPiece]) -> list[list[HumanPiece]]:
+    by_session: dict[tuple[str, str], list[HumanPiece]] = {}
+    for p in pieces:
+        by_session.setdefault((p.user, p.session), []).append(p)
+    groups: list[list[HumanPiece]] = []
+    for _, ps in sorted(by_session.items()):
+        groups += [ps[i : i + VISIT_SIZE] for i in range(0, len(ps) - VISIT_SIZE + 1, VISIT_SIZE)]
+    return groups
+
+
+def _jitter_all(ev: Array, sigma: float, rng: np.random.Generator) -> Array:
+    out = ev.copy()
+    moves = np.flatnonzero(out[:, 3] == 0.0)[1:-1]
+    out[moves, 1:3] += rng.normal(0.0, sigma, (moves.size, 2))
+    return out
+
+
+def _bot_pieces(
+    family: str, group: list[HumanPiece], donors: list[HumanPiece], rng: np.random.Generator
+) -> list[Array]:
+    """One configured tool's pieces on the visit ``group``'s starts and targets."""
+    jobs = [_job(h, rng) for h in group]
+    state = int(rng.integers(2**31))
+    if family == "ghost_cursor":
+        # ghost-cursor draws its own randomness per move; one node call per visit.
+        srcs = generate(family, jobs, np.random.default_rng(state))
+    else:
+        srcs = [generate(family, [job], np.random.default_rng(state))[0] for job in jobs]
+    copy_click = rng.random() < 0.5
+    sigma = rng.uniform(0.3, 2.0) if rng.random() < 0.5 else 0.0
+    out: list[Array] = []
+    for src, h in zip(srcs, group, strict=True):
+        if copy_click:
+            src = _with_click_timing(
+                src, *_click_timing(donors[int(rng.integers(len(donors)))].events)
+            )
+        if sigma:
+            src = _jitter_all(src, sigma, rng)
+        out.append(capture(src, is_sparse(h.events), rng))
+    return out
+
+
+def _section(pieces: list[Array], pauses: Array) -> list[list[float]]:
+    parts: list[Array] = []
+    start = 0.0
+    for piece, pause in zip(pieces, pauses, strict=False):
+        parts.append(piece + np.array([start, 0.0, 0.0, 0.0]))
+        start = float(parts[-1][-1, 0]) + float(pause)
+    ev = np.vstack(parts)
+    return [[t, x, y, int(k)] for t, x, y, k in ev.tolist()]
+
+
+def build_visits(
+    root: Path,
+    users: list[str],
+    families: tuple[str, ...],
+    rng: np.random.Generator,
+    *,
+    max_pieces: int = 2500,
+    max_sessions: int = 0,
+    bot_visits: int = 400,
+) -> VisitSet:
+    """The held-out users' visits and ``bot_visits`` visits of each family on them."""
+    humans: list[HumanPiece] = []
+    for user in users:
+        humans.extend(load_user_pieces(root, user, rng, max_pieces, max_sessions))
+    groups = _session_groups(humans)
+    raw: list[tuple[str, str, list[Array]]] = [
+        ("human", g[0].user, [h.events for h in g]) for g in groups
+    ]
+    for family in families:
+        for i in rng.choice(len(groups), size=bot_visits, replace=True).tolist():
+            raw.append((family, groups[i][0].user, _bot_pieces(family, groups[i], humans, rng)))
+    rows: list[Array] = []
+    spans: list[list[tuple[int, int]]] = []
+    for _, _, pieces in raw:
+        # One device for the whole visit: the recorder's pixel ratio is drawn once.
+        browser = [to_browser(p, np.random.default_rng(int(rng.integers(2**31)))) for p in pieces]
+        pauses = rng.uniform(*PAUSE_MS, size=VISIT_SIZE)
+        mine: list[tuple[int, int]] = []
+        for k in range(1, VISIT_SIZE + 1):
+            start = len(rows)
+            section = _section(browser[:k], pauses)
+            rows.extend(pointer.extract(a)[1:] for a in approaches.split(section))
+            mine.append((start, len(rows)))
+        spans.append(mine)
+    return VisitSet(
+        np.vstack(rows),
+        spans,
+        np.array([f for f, _, _ in raw]),
+        np.array([u for _, u, _ in raw]),
+    )
+
+
+def visit_metrics(
+    visits: VisitSet, score_rows: Callable[[Array], Array], families: tuple[str, ...]
+) -> list[VisitMetrics]:
+    """Per family: AUC and bots caught at 1% of people challenged, per visit length."""
+    combined = visits.combined(score_rows(visits.rows))
+    human = combined[visits.family == "human"]
+    out: list[VisitMetrics] = []
+    for family in families:
+        bot = combined[visits.family == family]
+        if not bot.size:
+            continue
+        out.append(
+            VisitMetrics(
+                family,
+                bot.shape[0],
+                human.shape[0],
+                tuple(auc(human[:, k], bot[:, k]) for k in range(VISIT_SIZE)),
+                tuple(catch_rate(human[:, k], bot[:, k])[0] for k in range(VISIT_SIZE)),
+            )
+        )
+    return out
+
+
+def format_visit_table(rows: list[VisitMetrics]) -> str:
+    head = " | ".join(f"{k} approach{'es' if k > 1 else ''}" for k in range(1, VISIT_SIZE + 1))
+    lines = [
+        f"| bot family | visits | people's visits | caught @ 1% people: {head} | AUC, "
+        f"{VISIT_SIZE} approaches |",
+        "| --- | --- | --- | " + "--- | " * VISIT_SIZE + "--- |",
+    ]
+    for r in rows:
+        caught = " | ".join(f"{100 * c:.1f}%" for c in r.caught_at_1pct)
+        lines.append(f"| {r.family} | {r.visits} | {r.humans} | {caught} | {r.auc[-1]:.4f} |")
+    return "\n".join(lines)
