@@ -21,10 +21,24 @@ export class Ring<T> {
   items(): T[] {
     return this.buf.slice(this.head).concat(this.buf.slice(0, this.head));
   }
+  /** Overwrites the newest item (pushes when empty); counted like a push. */
+  replaceLast(item: T): void {
+    if (!this.buf.length) return this.push(item);
+    this.total++;
+    this.buf[(this.head + this.buf.length - 1) % this.buf.length] = item;
+  }
   get last(): T | undefined {
     return this.buf.length ? this.buf[(this.head + this.buf.length - 1) % this.buf.length] : undefined;
   }
 }
+
+// Moves closer together than this replace the one before (the latest position wins,
+// as a frame's last event does): a 1000 Hz mouse's coalesced events would fill the
+// pointer buffer in about a second, and the server reads movement on a 20 ms grid. At
+// this spacing the buffer holds about ten seconds of moving (a still pointer sends
+// nothing): the several approaches and clicks of a page, which the server scores one
+// by one.
+export const MIN_MOVE_GAP_MS = 8;
 
 // The server accepts at most one hour of timestamps (scoring/schema.py MAX_T_MS).
 const MAX_SPAN_MS = 3_599_000;
@@ -39,6 +53,7 @@ export class Recorder {
   readonly touch = new Ring<TouchEvent5>(800);
   readonly focus = new Ring<FocusEvent2>(100);
   firstInteraction: number | null = null;
+  private moveAnchor = -Infinity;
 
   constructor(readonly loadedAt: number = performance.now()) {}
 
@@ -51,7 +66,13 @@ export class Recorder {
     // Coalesced events can arrive with timestamps slightly behind the last one.
     const last = this.pointer.last;
     if (last && t < last[0]) t = last[0];
-    this.pointer.push([t, clampCoord(x), clampCoord(y), kind]);
+    const ev: PointerEvent4 = [t, clampCoord(x), clampCoord(y), kind];
+    if (kind === 0 && last?.[3] === 0 && t - this.moveAnchor < MIN_MOVE_GAP_MS) {
+      this.pointer.replaceLast(ev);
+    } else {
+      this.pointer.push(ev);
+      if (kind === 0) this.moveAnchor = t;
+    }
     this.interacted(t);
   }
 

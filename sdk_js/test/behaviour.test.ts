@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Recorder, Ring } from "../src/behaviour";
+import { MIN_MOVE_GAP_MS, Recorder, Ring } from "../src/behaviour";
 import { keyClass } from "../src/sources/keys";
 
 describe("Ring", () => {
@@ -39,7 +39,8 @@ describe("Recorder", () => {
     rec.addPointer(1600, 5.123, 6, 1);
     rec.addKey(1700, 0, 2);
     const s = rec.snapshot(2000);
-    expect(s.pointer).toEqual([[0, 1, 2, 0], [0, 3, 4, 0], [100, 5.1, 6, 1]]);
+    // The second move is 0 ms after the first: it replaces it (the latest position wins).
+    expect(s.pointer).toEqual([[0, 3, 4, 0], [100, 5.1, 6, 1]]);
     expect(s.keys).toEqual([[200, 0, 2]]);
     expect(s.timing).toMatchObject({ first_interaction_ms: 500, elapsed_ms: 1000, keys_total: 1 });
     expect(s.scroll).toBeUndefined();
@@ -54,6 +55,33 @@ describe("Recorder", () => {
     const times = [...(s.focus ?? []), ...(s.pointer ?? [])].map((e) => e[0]);
     expect(Math.max(...times)).toBeLessThanOrEqual(3_600_000);
     expect(s.focus).toHaveLength(1);
+  });
+
+  it("thins a fast mouse's moves to one per few milliseconds, keeping every click", () => {
+    const rec = new Recorder(0);
+    // Eight seconds of a 1000 Hz mouse (the buffer's 1200 events at 8 ms: 9.6 s), a click every two.
+    for (let t = 0; t < 8_000; t++) {
+      rec.addPointer(t, t / 10, 50, 0);
+      if (t % 2000 === 1999) {
+        rec.addPointer(t, t / 10, 50, 1);
+        rec.addPointer(t + 0.5, t / 10, 50, 2);
+      }
+    }
+    const p = rec.snapshot(8_001).pointer!;
+    const moves = p.filter((e) => e[3] === 0);
+    expect(p.filter((e) => e[3] === 1)).toHaveLength(4);
+    expect(p.filter((e) => e[3] === 2)).toHaveLength(4);
+    // All eight seconds fit: the first kept move is from the page's first milliseconds.
+    expect(p[0][1]).toBeLessThan(1);
+    expect(moves.length).toBeGreaterThan(900);
+    expect(moves.length).toBeLessThanOrEqual(8_000 / MIN_MOVE_GAP_MS + 8);
+    // Back-to-back moves are a few milliseconds apart (a click starts a new run).
+    for (let i = 1; i < p.length; i++) {
+      if (p[i][3] === 0 && p[i - 1][3] === 0) expect(p[i][0] - p[i - 1][0]).toBeGreaterThanOrEqual(MIN_MOVE_GAP_MS);
+    }
+    // The newest position is kept, not the first of its few milliseconds.
+    expect(moves[moves.length - 1].slice(1)).toEqual([799.9, 50, 0]);
+    expect(rec.snapshot(8_001).timing!.pointer_total).toBe(8_008);
   });
 
   it("clamps coordinates to the schema's range", () => {
