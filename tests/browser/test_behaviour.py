@@ -20,7 +20,13 @@ import numpy as np
 import pytest
 from playwright.sync_api import Page, expect
 
-from scoring import ModelScorer, RequestContext, decode_signals, load_default_scorer
+from scoring import (
+    ModelScorer,
+    RequestContext,
+    approaches,
+    decode_signals,
+    load_default_scorer,
+)
 from scoring.botgen._tween import TWEENS
 from tests.browser.conftest import (
     SHOP_HOST,
@@ -140,3 +146,68 @@ def test_recorded_human_movement_is_not_flagged(
     result = shipped_scorer.score(decode_signals(json.dumps(submit["signals"])), RequestContext())
     pointer = result.channels["pointer"]
     assert pointer is not None and pointer >= 0.5, result
+
+
+def fill_form_then_click(
+    server: LiveServer, page: Page, serve_page: ServePage, mover: Mover
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Clicks two form fields and then the checkbox, each with ``mover``; returns
+    (siteverify answer, the submit body the page sent)."""
+    sitekey, secret = make_site(server, mode="checkbox")
+    submits = capture_submits(page)
+    serve_page(
+        f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title>
+<script src="{script_url(server)}" async defer></script></head><body><main>
+<form id="f" style="margin: 120px 0 0 160px">
+<p><input id="name" style="width: 200px"></p>
+<p style="margin-left: 380px"><input id="mail" style="width: 200px"></p>
+<div style="margin: 120px 0 0 120px" class="palisade-captcha" data-sitekey="{sitekey}"></div>
+</form></main></body></html>"""
+    )
+    box = page.locator("[role=checkbox]")
+    expect(box).to_have_attribute("aria-checked", "false")
+    for target in (page.locator("#name"), page.locator("#mail"), box):
+        bounds = target.bounding_box()
+        assert bounds is not None
+        mover(page, bounds["x"] + bounds["width"] / 2, bounds["y"] + bounds["height"] / 2)
+        time.sleep(0.4)  # reading the next label
+    expect(box).to_have_attribute("aria-checked", "true", timeout=15_000)
+    form_field = "new FormData(document.getElementById('f')).get('palisade-response')"
+    token = str(page.evaluate(form_field))
+    assert len(submits) == 1
+    return siteverify(server, secret, token), submits[0]
+
+
+def each_approach_alone(scorer: ModelScorer, signals: Any) -> list[float]:
+    """The pointer model's score of each approach the server cuts from the section."""
+    out = []
+    for part in approaches.split(signals.pointer):
+        alone = scorer.score(decode_signals(json.dumps({"pointer": part})), RequestContext())
+        assert alone.channels["pointer"] is not None
+        out.append(alone.channels["pointer"])
+    return out
+
+
+@pytest.mark.parametrize(
+    ("mover", "human"), [(sine_arc, False), (replay_human_click, True)], ids=["bot", "person"]
+)
+def test_every_click_on_the_page_is_scored(
+    server: LiveServer,
+    page: Page,
+    serve_page: ServePage,
+    shipped_scorer: ModelScorer,
+    mover: Mover,
+    human: bool,
+) -> None:
+    """The widget keeps the page's earlier approaches (two form fields) and the server
+    scores all three, not only the last."""
+    answer, submit = fill_form_then_click(server, page, serve_page, mover)
+    assert answer["success"] is True, answer
+    signals = decode_signals(json.dumps(submit["signals"]))
+    alone = each_approach_alone(shipped_scorer, signals)
+    assert len(alone) == 3, alone
+    result = shipped_scorer.score(signals, RequestContext())
+    assert result.channels["pointer"] == pytest.approx(
+        approaches.combine(np.array(alone)), abs=2e-4
+    )
+    assert ("pointer.model" in answer["score_reason"]) is not human, (answer, alone)
