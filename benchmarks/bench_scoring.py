@@ -3,7 +3,10 @@
     .venv/bin/python -m benchmarks.bench_scoring [--events 300] [--seconds 2] [--model PATH]
 
 The payload is a 300-event pointer approach and click (plus keys and an
-environment section for the full-scorer line). Figures are the best of several
+environment section for the full-scorer line); the last two lines score a page's
+several clicks (three approaches sharing the 300 events, and four of 300 each:
+the widget's whole pointer buffer), each approach a feature pass and a model row.
+Figures are the best of several
 rounds of the median per-call time. Baseline: decoding the same payload with the
 schema's msgspec decoder, work every submit pays anyway; the ratio says how many
 decodes one scoring costs. Goal (issue 4): features + model <= 150 us.
@@ -20,7 +23,7 @@ from pathlib import Path
 import msgspec
 import numpy as np
 
-from scoring import RequestContext, load_default_scorer
+from scoring import RequestContext, approaches, load_default_scorer
 from scoring.features import pointer
 from scoring.schema import decode_signals
 
@@ -49,6 +52,16 @@ def payload(events: int) -> bytes:
     keys = [[2000.0 + 150.0 * i + d, k, 0] for i in range(6) for d, k in ((0.0, 0), (85.0, 1))]
     env = {"webdriver": False, "user_agent": CHROME, "languages": ["en-US", "en"], "cdp": False}
     return msgspec.json.encode({"pointer": rows, "keys": keys, "env": env})
+
+
+def visit(events: int, clicks: int) -> bytes:
+    """``clicks`` approaches of ``events`` events each, 2 s apart: a form, then the widget."""
+    one = msgspec.json.decode(payload(events))["pointer"]
+    rows: list[list[float]] = []
+    for _ in range(clicks):
+        start = rows[-1][0] + 2000.0 if rows else 0.0
+        rows += [[e[0] + start, e[1], e[2], e[3]] for e in one]
+    return msgspec.json.encode({"pointer": rows})
 
 
 def per_call_us(fn: Callable[[], object], seconds: float, rounds: int = 5) -> float:
@@ -109,6 +122,12 @@ def main() -> int:
         ),
         "scorer.score, full payload": per_call_us(lambda: scorer.score(sig, ctx), args.seconds),
     }
+    # A page's several clicks: each approach is a feature pass and a model row.
+    for events, clicks in ((args.events // 3, 3), (args.events, 4)):
+        many = decode_signals(visit(events, clicks))
+        assert len(approaches.split(many.pointer or [])) == clicks
+        label = f"score, {clicks} clicks x {events} ev"
+        figures[label] = per_call_us(lambda m=many: scorer.score(m, ctx), args.seconds)
     base = figures["baseline: decode payload"]
     print(
         f"model {model.version}, {model.size} bytes; payload {len(raw)} bytes, "

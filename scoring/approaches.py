@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from operator import itemgetter
 
 import numpy as np
 
@@ -43,20 +44,14 @@ MIN_DISPLACEMENT_PX = 30.0
 _P_FLOOR = 1e-6
 
 Event = Sequence[float]
+_kind = itemgetter(3)
 
 
-def _approach(events: Sequence[Event], lo: int, press: int) -> bool:
+def _approach(events: Sequence[Event], kinds: list[int], lo: int, press: int) -> bool:
     """Whether ``events[lo:press]`` holds an approach the model can read."""
-    moves = 0
-    first = -1
-    for i in range(lo, press):
-        if events[i][3] == 0:
-            moves += 1
-            if first < 0:
-                first = i
-    if moves < MIN_MOVES:
+    if kinds[lo:press].count(0) < MIN_MOVES:
         return False
-    a, p = events[first], events[press]
+    a, p = events[kinds.index(0, lo, press)], events[press]
     return math.hypot(p[1] - a[1], p[2] - a[2]) >= MIN_DISPLACEMENT_PX
 
 
@@ -66,20 +61,22 @@ def split(events: Sequence[Event]) -> list[Sequence[Event]]:
     A section with at most one press, or none that qualifies, is returned whole:
     the feature extractor reads its last window as it always has.
     """
-    n = len(events)
-    buttons = [i for i in range(n) if events[i][3] != 0]
-    presses = [k for k, i in enumerate(buttons) if events[i][3] == 1]
-    if len(presses) <= 1:
+    # C-level passes (map, count): most sections have one click, and a Python loop
+    # over a full buffer would cost a good part of an approach's features.
+    kinds: list[int] = list(map(_kind, events))
+    if kinds.count(1) <= 1:
         return [events]
+    buttons = [i for i, kind in enumerate(kinds) if kind]
+    presses = [k for k, i in enumerate(buttons) if kinds[i] == 1]
     found: list[Sequence[Event]] = []
     for k in reversed(presses):
         press = buttons[k]
         lo = buttons[k - 1] + 1 if k > 0 else 0
         # Through this press's release, when it comes before the next button event.
         hi = press + 1
-        if k + 1 < len(buttons) and events[buttons[k + 1]][3] == 2:
+        if k + 1 < len(buttons) and kinds[buttons[k + 1]] == 2:
             hi = buttons[k + 1] + 1
-        if _approach(events, lo, press):
+        if _approach(events, kinds, lo, press):
             found.append(events[lo:hi])
             if len(found) == MAX_APPROACHES:
                 break

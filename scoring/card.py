@@ -154,4 +154,16 @@ def _visit_section(facts: dict[str, Any], visits: list[VisitMetrics]) -> list[st
             if means
             else []
         ),
+        *(
+            [
+                "Calibration of the combined score (the shipped model on fresh visits of the "
+                "trained families and the people's, weighted equally): ECE "
+                + ", ".join(f"{e:.3f} ({k + 1})" for k, e in enumerate(facts["visits_ece"]))
+                + " by number of approaches. The mean logit keeps one approach's scale, "
+                "so several approaches that agree are scored no more surely than one.",
+                "",
+            ]
+            if facts.get("visits_ece")
+            else []
+        ),
     ]

@@ -28,7 +28,7 @@ from scoring.metrics import (
     expected_calibration_error,
 )
 from scoring.model import DEFAULT_MODEL, OnnxModel
-from scoring.visits import build_visits, format_visit_table, visit_metrics
+from scoring.visits import build_visits, format_visit_table, visit_calibration, visit_metrics
 
 __all__ = ["DEFAULT_TEST_USERS", "FamilyMetrics", "available_families", "family_metrics", "main"]
 
@@ -142,6 +142,8 @@ def main(argv: list[str] | None = None) -> int:
         print()
         print("Visits of several approaches (pointer sections with 1..4 clicks):")
         print(format_visit_table(visit_metrics(visits, model.predict, families)))
+        ece = visit_calibration(visits, model.predict, families)
+        print("ECE of the combined score: " + ", ".join(f"{e:.3f}" for e in ece))
     return 0
 
 

@@ -136,12 +136,14 @@ class ModelScorer:
         for signals, _ in items:
             start = len(rows)
             if signals is not None and signals.pointer:
-                rows.extend(pointer.extract(a)[1:] for a in approaches.split(signals.pointer))
+                for part in approaches.split(signals.pointer):
+                    rows.append(pointer.extract(part)[1:])
             spans.append((start, len(rows)))
-        p = np.empty(0)
+        scores: list[float] = []
         if rows:
-            batch = np.vstack(rows)
+            batch = rows[0][None, :] if len(rows) == 1 else np.vstack(rows)
             p = models.active.predict(batch)
+            scores = p.tolist()
             if models.shadow is not None:
                 self._shadow(models.active, models.shadow, batch, p, spans)
         ranges = self._ranges_for(models.active)
@@ -150,13 +152,14 @@ class ModelScorer:
         for (sig, ctx), (lo, hi) in zip(items, spans, strict=True):
             if lo == hi:
                 out.append(self._combine(sig, ctx, None, _NAN_ROW, ranges, version))
-                continue
-            mine = p[lo:hi]
-            # The reason codes describe the approach that looked least human.
-            worst = lo + int(np.argmin(mine))
-            out.append(
-                self._combine(sig, ctx, approaches.combine(mine), rows[worst], ranges, version)
-            )
+            elif hi - lo == 1:
+                out.append(self._combine(sig, ctx, scores[lo], rows[lo], ranges, version))
+            else:
+                mine = scores[lo:hi]
+                # The reason codes describe the approach that looked least human.
+                worst = lo + mine.index(min(mine))
+                combined = approaches.combine(np.array(mine))
+                out.append(self._combine(sig, ctx, combined, rows[worst], ranges, version))
         return out
 
     def _ranges_for(self, model: OnnxModel) -> _Ranges:

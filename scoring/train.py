@@ -39,7 +39,13 @@ from scoring.evaluate import (
 from scoring.features._grid import Array
 from scoring.humans import data_hash, list_users
 from scoring.model import OnnxModel
-from scoring.visits import VisitMetrics, VisitSet, build_visits, visit_metrics
+from scoring.visits import (
+    VisitMetrics,
+    VisitSet,
+    build_visits,
+    visit_calibration,
+    visit_metrics,
+)
 
 __all__ = ["main"]
 
@@ -257,6 +263,7 @@ def main(argv: list[str] | None = None) -> int:
     unseen = [f for f in families if f in EVALUATION_ONLY]
     never = _per_family(scores, test, unseen, test_users)
     never_visits = visit_metrics(visits, model.predict, tuple(unseen))
+    visits_ece = visit_calibration(visits, model.predict, trained)
     known = ~np.isin(test.family, unseen)
 
     args.out.mkdir(parents=True, exist_ok=True)
@@ -288,6 +295,7 @@ def main(argv: list[str] | None = None) -> int:
         "families": list(trained),
         "evaluation_only": unseen,
         "feature_gain": importance,
+        "visits_ece": [round(e, 4) for e in visits_ece],
         "train_seconds": round(time.monotonic() - started, 1),
     }
     write_card(

@@ -31,7 +31,7 @@ from scoring.dataset import _click_timing, _job, _with_click_timing
 from scoring.features import pointer
 from scoring.features._grid import Array
 from scoring.humans import HumanPiece, load_user_pieces
-from scoring.metrics import auc, catch_rate
+from scoring.metrics import auc, catch_rate, expected_calibration_error
 from scoring.recorder import capture, is_sparse, to_browser
 
 __all__ = [
@@ -40,6 +40,7 @@ __all__ = [
     "VisitSet",
     "build_visits",
     "format_visit_table",
+    "visit_calibration",
     "visit_metrics",
 ]
 
@@ -191,6 +192,17 @@ def visit_metrics(
             )
         )
     return out
+
+
+def visit_calibration(
+    visits: VisitSet, score_rows: Callable[[Array], Array], families: tuple[str, ...]
+) -> tuple[float, ...]:
+    """ECE of the combined score per visit length: people's visits and ``families``'
+    weighted equally, as the single-approach calibration is read."""
+    combined = visits.combined(score_rows(visits.rows))
+    keep = np.isin(visits.family, ("human", *families))
+    y = (visits.family[keep] == "human").astype(np.float64)
+    return tuple(expected_calibration_error(combined[keep, k], y) for k in range(VISIT_SIZE))
 
 
 def format_visit_table(rows: list[VisitMetrics]) -> str:
