@@ -124,7 +124,9 @@ def write_card(
 
 
 def _visit_section(facts: dict[str, Any], visits: list[VisitMetrics]) -> list[str]:
-    trained = [v for v in visits if v.family not in facts["evaluation_only"]]
+    overall = [v for v in visits if "(" not in v.family]
+    per_user = [v for v in visits if "(" in v.family]
+    trained = [v for v in overall if v.family not in facts["evaluation_only"]]
     means = (
         [100 * sum(v.caught_at_1pct[k] for v in trained) / len(trained) for k in range(VISIT_SIZE)]
         if trained
@@ -142,7 +144,10 @@ def _visit_section(facts: dict[str, Any], visits: list[VisitMetrics]) -> list[st
         "each scored by its leave-one-family-out model above; never-trained families: by "
         "the shipped model.",
         "",
-        format_visit_table(visits),
+        format_visit_table(overall + sorted(per_user, key=lambda v: v.family.split(" (")[1])),
+        "",
+        "Rows marked `(user)`: that user's visits alone (user9 ~60 Hz, as a browser "
+        "sends; user21 ~9 Hz).",
         "",
         *(
             [

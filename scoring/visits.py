@@ -174,23 +174,27 @@ def build_visits(
 def visit_metrics(
     visits: VisitSet, score_rows: Callable[[Array], Array], families: tuple[str, ...]
 ) -> list[VisitMetrics]:
-    """Per family: AUC and bots caught at 1% of people challenged, per visit length."""
+    """Per family: AUC and bots caught at 1% of people challenged, per visit length;
+    then the same on each user's visits alone (``family (user)``: one capture rate)."""
     combined = visits.combined(score_rows(visits.rows))
-    human = combined[visits.family == "human"]
+    users = sorted(set(visits.user.tolist()))
     out: list[VisitMetrics] = []
-    for family in families:
-        bot = combined[visits.family == family]
-        if not bot.size:
-            continue
-        out.append(
-            VisitMetrics(
-                family,
-                bot.shape[0],
-                human.shape[0],
-                tuple(auc(human[:, k], bot[:, k]) for k in range(VISIT_SIZE)),
-                tuple(catch_rate(human[:, k], bot[:, k])[0] for k in range(VISIT_SIZE)),
+    for user in (None, *users):
+        mine = np.ones(visits.user.size, dtype=bool) if user is None else visits.user == user
+        human = combined[mine & (visits.family == "human")]
+        for family in families:
+            bot = combined[mine & (visits.family == family)]
+            if not bot.size or not human.size:
+                continue
+            out.append(
+                VisitMetrics(
+                    family if user is None else f"{family} ({user})",
+                    bot.shape[0],
+                    human.shape[0],
+                    tuple(auc(human[:, k], bot[:, k]) for k in range(VISIT_SIZE)),
+                    tuple(catch_rate(human[:, k], bot[:, k])[0] for k in range(VISIT_SIZE)),
+                )
             )
-        )
     return out
 
 
