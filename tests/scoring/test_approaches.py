@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -113,3 +114,13 @@ def test_the_score_combines_each_approach_scored_alone(scorer: ModelScorer) -> N
     # Batched with other payloads, the same answer.
     batch = scorer.score_many([(signals(pointer=a), CTX), (signals(pointer=_visit(a, b)), CTX)])
     assert batch[1] == both
+
+
+def test_the_shadow_compares_whole_submits(other_model: Path, scorer: ModelScorer) -> None:
+    seen: list[tuple[str, str, float, float]] = []
+    shadowed = load_default_scorer(shadow_path=other_model, on_shadow=lambda *a: seen.append(a))
+    payload = signals(pointer=_visit(line_events(30, 16.0, 6.0), _wavy(45, 16.0)))
+    assert shadowed.score(payload, CTX) == scorer.score(payload, CTX)
+    assert shadowed.shadow_stats.scored == 1 == len(seen)
+    active = scorer.score(payload, CTX).channels["pointer"]
+    assert seen[0][2] == pytest.approx(active, abs=1e-4)
