@@ -23,6 +23,7 @@ reason codes.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from operator import itemgetter
 
@@ -45,13 +46,14 @@ _P_FLOOR = 1e-6
 
 Event = Sequence[float]
 _kind = itemgetter(3)
+_BUTTON = re.compile(b"[\x01\x02]")
 
 
-def _approach(events: Sequence[Event], kinds: list[int], lo: int, press: int) -> bool:
+def _approach(events: Sequence[Event], code: bytes, lo: int, press: int) -> bool:
     """Whether ``events[lo:press]`` holds an approach the model can read."""
-    if kinds[lo:press].count(0) < MIN_MOVES:
+    if code.count(0, lo, press) < MIN_MOVES:
         return False
-    a, p = events[kinds.index(0, lo, press)], events[press]
+    a, p = events[code.find(0, lo, press)], events[press]
     return math.hypot(p[1] - a[1], p[2] - a[2]) >= MIN_DISPLACEMENT_PX
 
 
@@ -61,22 +63,25 @@ def split(events: Sequence[Event]) -> list[Sequence[Event]]:
     A section with at most one press, or none that qualifies, is returned whole:
     the feature extractor reads its last window as it always has.
     """
-    # C-level passes (map, count): most sections have one click, and a Python loop
-    # over a full buffer would cost a good part of an approach's features.
-    kinds: list[int] = list(map(_kind, events))
-    if kinds.count(1) <= 1:
+    # The kinds as bytes, searched in C: most sections have one click, and a Python
+    # loop over a full buffer would cost a good part of an approach's features.
+    try:
+        code = bytes(map(_kind, events))
+    except TypeError:  # float kinds from a caller; the wire's are ints
+        code = bytes(int(e[3]) for e in events)
+    if code.count(1) <= 1:
         return [events]
-    buttons = [i for i, kind in enumerate(kinds) if kind]
-    presses = [k for k, i in enumerate(buttons) if kinds[i] == 1]
+    buttons = [m.start() for m in _BUTTON.finditer(code)]
+    presses = [k for k, i in enumerate(buttons) if code[i] == 1]
     found: list[Sequence[Event]] = []
     for k in reversed(presses):
         press = buttons[k]
         lo = buttons[k - 1] + 1 if k > 0 else 0
         # Through this press's release, when it comes before the next button event.
         hi = press + 1
-        if k + 1 < len(buttons) and kinds[buttons[k + 1]] == 2:
+        if k + 1 < len(buttons) and code[buttons[k + 1]] == 2:
             hi = buttons[k + 1] + 1
-        if _approach(events, kinds, lo, press):
+        if _approach(events, code, lo, press):
             found.append(events[lo:hi])
             if len(found) == MAX_APPROACHES:
                 break

@@ -58,6 +58,9 @@ def test_each_click_is_cut_after_the_previous_one() -> None:
     for part, piece in zip(parts, (a, b, c), strict=True):
         assert [e[1:] for e in part] == [e[1:] for e in piece]
         assert [e[3] for e in part[-2:]] == [1, 2]
+    # Float kinds (numpy rows turned to lists) are cut the same way.
+    as_floats = [[float(v) for v in e] for e in ev]
+    assert [len(p) for p in approaches.split(as_floats)] == [len(p) for p in parts]
     # And it scores as that piece alone would (the features only see times relative to it).
     for part, piece in zip(parts, (a, b, c), strict=True):
         np.testing.assert_allclose(pointer.extract(part), pointer.extract(piece))
