@@ -13,7 +13,10 @@ the press, the previous click outside it). Each is then scored as a section of
 its own would be, so a one-click section is scored exactly as before, and
 :func:`combine` averages the approaches' logits: the mean of log odds, whose
 ranking is that of the product of the likelihood ratios, without claiming the
-approaches are independent (one person's, or one tool's, are not).
+approaches are independent (one person's, or one tool's, are not). A model may
+carry a calibration of that mean for each number of approaches (fitted in
+training on out-of-fold visits of the training users), so a score means the same
+whether the page saw one click or four.
 
 Padding is a known limit: a bot that makes several human-like approaches and
 one of its own gets the mean of them; the lowest approach still gives the
@@ -22,16 +25,27 @@ reason codes.
 
 from __future__ import annotations
 
+import json
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from operator import itemgetter
 
 import numpy as np
 
 from scoring.features._grid import Array
 
-__all__ = ["MAX_APPROACHES", "MIN_DISPLACEMENT_PX", "MIN_MOVES", "combine", "split"]
+__all__ = [
+    "CALIBRATION_KEY",
+    "MAX_APPROACHES",
+    "MIN_DISPLACEMENT_PX",
+    "MIN_MOVES",
+    "Calibration",
+    "calibration_of",
+    "combine",
+    "mean_logit",
+    "split",
+]
 
 # Four approaches caught nearly every bot of most families held out of training
 # (docs/scoring.md, Visits); the cost is one model row and one feature pass each.
@@ -91,10 +105,33 @@ def split(events: Sequence[Event]) -> list[Sequence[Event]]:
     return found
 
 
-def combine(p: Array) -> float:
-    """One P(human) from the approaches' P(human): the sigmoid of their mean logit."""
+# A model's per-count calibration of the mean logit: for k approaches,
+# ``sigmoid(scale * mean + shift)``, in its metadata under this key.
+CALIBRATION_KEY = "visit_calibration"
+
+Calibration = dict[int, tuple[float, float]]
+
+
+def calibration_of(metadata: Mapping[str, str]) -> Calibration:
+    """The per-count calibration a model carries (empty: the plain mean)."""
+    raw = json.loads(metadata.get(CALIBRATION_KEY, "{}"))
+    return {int(k): (float(v[0]), float(v[1])) for k, v in raw.items()}
+
+
+def mean_logit(p: Array) -> float:
+    """The mean of the approaches' log odds (each P(human) clipped away from 0 and 1)."""
+    q = np.clip(p, _P_FLOOR, 1.0 - _P_FLOOR)
+    return float(np.mean(np.log(q) - np.log1p(-q)))
+
+
+def combine(p: Array, calibration: Calibration | None = None) -> float:
+    """One P(human) from the approaches' P(human): the sigmoid of their mean logit,
+    scaled and shifted for their number when the model was calibrated for it.
+
+    The mean of several approaches' logits is not calibrated by the one-approach
+    Platt scaling: people's visits vary less than their pieces, bots' agree more.
+    """
     if p.size == 1:
         return float(p[0])
-    q = np.clip(p, _P_FLOOR, 1.0 - _P_FLOOR)
-    mean = float(np.mean(np.log(q) - np.log1p(-q)))
-    return 1.0 / (1.0 + math.exp(-mean))
+    scale, shift = (calibration or {}).get(p.size, (1.0, 0.0))
+    return 1.0 / (1.0 + math.exp(-(scale * mean_logit(p) + shift)))

@@ -164,8 +164,16 @@ def _visit_section(facts: dict[str, Any], visits: list[VisitMetrics]) -> list[st
                 "Calibration of the combined score (the shipped model on fresh visits of the "
                 "trained families and the people's, weighted equally): ECE "
                 + ", ".join(f"{e:.3f} ({k + 1})" for k, e in enumerate(facts["visits_ece"]))
-                + " by number of approaches. The mean logit keeps one approach's scale, "
-                "so several approaches that agree are scored no more surely than one.",
+                + " by number of approaches, with the model's calibration for each number "
+                "(`visit_calibration` in its metadata: the mean logit scaled and shifted, "
+                "fitted on out-of-fold visits of the training users: "
+                + ", ".join(
+                    f"{n}: {v[0]:.3f} x + {v[1]:.3f}"
+                    for n, v in facts.get("count_calibration", {}).items()
+                )
+                + "); the plain mean: "
+                + ", ".join(f"{e:.3f}" for e in facts.get("visits_ece_plain_mean", []))
+                + ".",
                 "",
             ]
             if facts.get("visits_ece")

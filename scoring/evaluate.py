@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from scoring.approaches import calibration_of
 from scoring.botgen import FAMILIES, ghost_cursor_available
 from scoring.dataset import MODEL_FEATURES, Split, build_split
 from scoring.features._grid import Array
@@ -141,8 +142,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         print()
         print("Visits of several approaches (pointer sections with 1..4 clicks):")
-        print(format_visit_table(visit_metrics(visits, model.predict, families)))
-        ece = visit_calibration(visits, model.predict, families)
+        calibration = calibration_of(model.metadata)
+        print(format_visit_table(visit_metrics(visits, model.predict, families, calibration)))
+        ece = visit_calibration(visits, model.predict, families, calibration)
         print("ECE of the combined score: " + ", ".join(f"{e:.3f}" for e in ece))
     return 0
 

@@ -92,6 +92,7 @@ class ModelScorer:
         self.shadow_stats = ShadowStats()
         self._on_shadow = on_shadow
         self._ranges: dict[str, _Ranges] = {}
+        self._calibrations: dict[str, approaches.Calibration] = {}
         self._lock = threading.Lock()
         pointer.warm_up()
 
@@ -147,6 +148,7 @@ class ModelScorer:
             if models.shadow is not None:
                 self._shadow(models.active, models.shadow, batch, p, spans)
         ranges = self._ranges_for(models.active)
+        calibration = self._calibration_for(models.active)
         version = models.active.version
         out: list[ScoreResult] = []
         for (sig, ctx), (lo, hi) in zip(items, spans, strict=True):
@@ -158,9 +160,15 @@ class ModelScorer:
                 mine = scores[lo:hi]
                 # The reason codes describe the approach that looked least human.
                 worst = lo + mine.index(min(mine))
-                combined = approaches.combine(np.array(mine))
+                combined = approaches.combine(np.array(mine), calibration)
                 out.append(self._combine(sig, ctx, combined, rows[worst], ranges, version))
         return out
+
+    def _calibration_for(self, model: OnnxModel) -> approaches.Calibration:
+        c = self._calibrations.get(model.version)
+        if c is None:
+            c = self._calibrations[model.version] = approaches.calibration_of(model.metadata)
+        return c
 
     def _ranges_for(self, model: OnnxModel) -> _Ranges:
         r = self._ranges.get(model.version)
@@ -185,8 +193,9 @@ class ModelScorer:
             return
         # Compared per submit, as each model would have answered it.
         scored = [(lo, hi) for lo, hi in spans if hi > lo]
-        p = np.array([approaches.combine(p_rows[lo:hi]) for lo, hi in scored])
-        q = np.array([approaches.combine(q_rows[lo:hi]) for lo, hi in scored])
+        cp, cq = self._calibration_for(active), self._calibration_for(shadow)
+        p = np.array([approaches.combine(p_rows[lo:hi], cp) for lo, hi in scored])
+        q = np.array([approaches.combine(q_rows[lo:hi], cq) for lo, hi in scored])
         disagree = int(np.count_nonzero((p >= 0.5) != (q >= 0.5)))
         with self._lock:
             st = self.shadow_stats

@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from scoring.approaches import CALIBRATION_KEY, calibration_of
 from scoring.botgen import EVALUATION_ONLY, TRAINING_SHARES
 from scoring.botgen.mixed import mix_parts
 from scoring.card import write_card
@@ -97,13 +98,41 @@ def _platt(logit: Array, y: Array) -> tuple[float, float]:
     return round(float(lr.coef_[0, 0]), 9), round(float(lr.intercept_[0]), 9)
 
 
-def _oof_logit(split: Split, seed: int, trees: int) -> Array:
+def _oof_logit(split: Split, seed: int, trees: int, visits: VisitSet) -> tuple[Array, Array]:
     """Logit of every row from a model trained without its user (bots go with the
-    user whose piece they were built on): what a model makes of people it has not seen."""
+    user whose piece they were built on): what a model makes of people it has not seen.
+    The same models give the logit of every row of ``visits`` (the same users')."""
     out = np.zeros(split.y.size)
+    out_visits = np.zeros(visits.rows.shape[0])
+    row_users = visits.row_users()
     for user in sorted(set(split.user.tolist())):
         mine = split.user == user
-        out[mine] = _logit(_fit(split.select(~mine), seed, trees), split.X[mine])
+        model = _fit(split.select(~mine), seed, trees)
+        out[mine] = _logit(model, split.X[mine])
+        theirs = row_users == user
+        if theirs.any():
+            out_visits[theirs] = _logit(model, visits.rows[theirs])
+    return out, out_visits
+
+
+def _count_calibration(
+    visits: VisitSet, logit: Array, platt: tuple[float, float]
+) -> dict[str, list[float]]:
+    """For each number of approaches (2 and up), the Platt-style scale and shift of the
+    mean of the served logits, fitted on out-of-fold visits (people and bots weighted
+    equally, as the single-approach calibration)."""
+    served = platt[0] * logit + platt[1]
+    by_count: dict[int, tuple[list[float], list[float]]] = {}
+    for spans, family in zip(visits.spans, visits.family.tolist(), strict=True):
+        for lo, hi in spans:
+            if hi - lo >= 2:
+                xs, ys = by_count.setdefault(hi - lo, ([], []))
+                xs.append(float(np.mean(served[lo:hi])))
+                ys.append(1.0 if family == "human" else 0.0)
+    out: dict[str, list[float]] = {}
+    for n, (xs, ys) in sorted(by_count.items()):
+        if len(set(ys)) == 2:
+            out[str(n)] = list(_platt(np.asarray(xs), np.asarray(ys)))
     return out
 
 
@@ -239,10 +268,24 @@ def main(argv: list[str] | None = None) -> int:
         ([], []) if args.no_lofo else _lofo(train, test, visits, trained, args.seed, args.trees)
     )
     final = _fit(train, args.seed, args.trees)
+    # Visits of the training users' own pieces: the per-count calibration of the
+    # combined score is fitted on them, out of fold like Platt scaling.
+    fit_visits = build_visits(
+        args.human,
+        sorted(set(train.user.tolist())),
+        trained,
+        np.random.default_rng([args.seed, 5]),
+        max_pieces=mp,
+        max_sessions=ms,
+        bot_visits=args.visits // 2,
+    )
     if pool_calib:
-        platt = _platt(_oof_logit(train, args.seed, args.trees), train.y)
+        oof, oof_visits = _oof_logit(train, args.seed, args.trees, fit_visits)
+        platt = _platt(oof, train.y)
     else:
         platt = _platt(_logit(final, calib.X), calib.y)
+        oof_visits = _logit(final, fit_visits.rows)
+    count_calibration = _count_calibration(fit_visits, oof_visits, platt)
     meta = {
         "seed": args.seed,
         "families": list(trained),
@@ -250,6 +293,7 @@ def main(argv: list[str] | None = None) -> int:
         "calib_users": calib_users,
         "test_users": test_users,
         "human_ranges": _human_ranges(train),
+        CALIBRATION_KEY: count_calibration,
     }
     content = _export(final, platt, meta)
     model = OnnxModel(content)
@@ -262,8 +306,10 @@ def main(argv: list[str] | None = None) -> int:
     # The shipped model never saw these: its figures on them are held-out ones.
     unseen = [f for f in families if f in EVALUATION_ONLY]
     never = _per_family(scores, test, unseen, test_users)
-    never_visits = visit_metrics(visits, model.predict, tuple(unseen))
-    visits_ece = visit_calibration(visits, model.predict, trained)
+    shipped_calibration = calibration_of(model.metadata)
+    never_visits = visit_metrics(visits, model.predict, tuple(unseen), shipped_calibration)
+    visits_ece = visit_calibration(visits, model.predict, trained, shipped_calibration)
+    visits_ece_plain = visit_calibration(visits, model.predict, trained)
     known = ~np.isin(test.family, unseen)
 
     args.out.mkdir(parents=True, exist_ok=True)
@@ -296,6 +342,8 @@ def main(argv: list[str] | None = None) -> int:
         "evaluation_only": unseen,
         "feature_gain": importance,
         "visits_ece": [round(e, 4) for e in visits_ece],
+        "visits_ece_plain_mean": [round(e, 4) for e in visits_ece_plain],
+        "count_calibration": count_calibration,
         "train_seconds": round(time.monotonic() - started, 1),
     }
     write_card(

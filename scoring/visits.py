@@ -70,11 +70,21 @@ class VisitSet:
     family: np.ndarray
     user: np.ndarray
 
-    def combined(self, p_rows: Array) -> Array:
+    def combined(self, p_rows: Array, calibration: approaches.Calibration | None = None) -> Array:
         """``(visits, VISIT_SIZE)`` combined scores from one score per row."""
         return np.array(
-            [[approaches.combine(p_rows[lo:hi]) for lo, hi in spans] for spans in self.spans]
+            [
+                [approaches.combine(p_rows[lo:hi], calibration) for lo, hi in spans]
+                for spans in self.spans
+            ]
         )
+
+    def row_users(self) -> np.ndarray:
+        """The user of every row (a visit's rows are all its user's)."""
+        out = np.empty(self.rows.shape[0], dtype=self.user.dtype)
+        for spans, user in zip(self.spans, self.user.tolist(), strict=True):
+            out[spans[0][0] : spans[-1][1]] = user
+        return out
 
 
 def _session_groups(pieces: list[HumanPiece]) -> list[list[HumanPiece]]:
@@ -172,11 +182,14 @@ def build_visits(
 
 
 def visit_metrics(
-    visits: VisitSet, score_rows: Callable[[Array], Array], families: tuple[str, ...]
+    visits: VisitSet,
+    score_rows: Callable[[Array], Array],
+    families: tuple[str, ...],
+    calibration: approaches.Calibration | None = None,
 ) -> list[VisitMetrics]:
     """Per family: AUC and bots caught at 1% of people challenged, per visit length;
     then the same on each user's visits alone (``family (user)``: one capture rate)."""
-    combined = visits.combined(score_rows(visits.rows))
+    combined = visits.combined(score_rows(visits.rows), calibration)
     users = sorted(set(visits.user.tolist()))
     out: list[VisitMetrics] = []
     for user in (None, *users):
@@ -199,11 +212,14 @@ def visit_metrics(
 
 
 def visit_calibration(
-    visits: VisitSet, score_rows: Callable[[Array], Array], families: tuple[str, ...]
+    visits: VisitSet,
+    score_rows: Callable[[Array], Array],
+    families: tuple[str, ...],
+    calibration: approaches.Calibration | None = None,
 ) -> tuple[float, ...]:
     """ECE of the combined score per visit length: people's visits and ``families``'
     weighted equally, as the single-approach calibration is read."""
-    combined = visits.combined(score_rows(visits.rows))
+    combined = visits.combined(score_rows(visits.rows), calibration)
     keep = np.isin(visits.family, ("human", *families))
     y = (visits.family[keep] == "human").astype(np.float64)
     return tuple(expected_calibration_error(combined[keep, k], y) for k in range(VISIT_SIZE))

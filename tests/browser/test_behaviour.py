@@ -208,6 +208,10 @@ def test_every_click_on_the_page_is_scored(
     assert len(alone) == 3, alone
     result = shipped_scorer.score(signals, RequestContext())
     assert result.channels["pointer"] == pytest.approx(
-        approaches.combine(np.array(alone)), abs=2e-4
+        approaches.combine(
+            np.array(alone),
+            approaches.calibration_of(shipped_scorer.registry.models.active.metadata),
+        ),
+        abs=2e-4,
     )
     assert ("pointer.model" in answer["score_reason"]) is not human, (answer, alone)

@@ -97,6 +97,13 @@ def test_combine_is_the_sigmoid_of_the_mean_logit() -> None:
     expected = 1.0 / (1.0 + math.exp(-sum(logit) / 3.0))
     assert approaches.combine(p) == pytest.approx(expected)
     assert approaches.combine(np.array([0.37])) == 0.37
+    # A model's calibration for that number of approaches scales and shifts the mean.
+    calibrated = approaches.combine(p, {3: (2.0, -0.5), 2: (9.0, 9.0)})
+    assert calibrated == pytest.approx(1.0 / (1.0 + math.exp(-(2.0 * sum(logit) / 3.0 - 0.5))))
+    assert approaches.calibration_of({"visit_calibration": '{"3": [2.0, -0.5]}'}) == {
+        3: (2.0, -0.5)
+    }
+    assert approaches.calibration_of({}) == {}
     # A rounded 0 or 1 does not decide the mean alone.
     assert 0.0 < approaches.combine(np.array([0.0, 0.99, 0.99, 0.99])) < 0.5
 
@@ -111,9 +118,13 @@ def test_the_score_combines_each_approach_scored_alone(scorer: ModelScorer) -> N
     alone = [scorer.score(signals(pointer=x), CTX).channels["pointer"] for x in (a, b)]
     both = scorer.score(signals(pointer=_visit(a, b)), CTX)
     assert alone[0] is not None and alone[1] is not None
-    assert both.channels["pointer"] == pytest.approx(approaches.combine(np.array(alone)), abs=2e-4)
-    lo, hi = sorted(alone)
-    assert lo < both.channels["pointer"] < hi
+    calibration = approaches.calibration_of(scorer.registry.models.active.metadata)
+    assert both.channels["pointer"] == pytest.approx(
+        approaches.combine(np.array(alone), calibration), abs=2e-4
+    )
+    if not calibration:
+        lo, hi = sorted(alone)
+        assert lo < both.channels["pointer"] < hi
     # Batched with other payloads, the same answer.
     batch = scorer.score_many([(signals(pointer=a), CTX), (signals(pointer=_visit(a, b)), CTX)])
     assert batch[1] == both

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from scoring import approaches
 from scoring.model import OnnxModel
 from scoring.registry import ModelRegistry
 
@@ -52,6 +53,11 @@ def test_tiny_training_run_writes_a_loadable_model_and_card(tmp_path: Path) -> N
     assert natural["visits"] == 6 and natural["humans"] > 0
     assert len(natural["caught_at_1pct"]) == len(natural["auc"]) == 4
     assert "Visits of several approaches" in card
+    # The combined score's calibration per number of approaches travels in the model.
+    calibration = approaches.calibration_of(model.metadata)
+    assert calibration and set(calibration) <= {2, 3, 4}
+    assert {str(n) for n in calibration} == set(metrics["count_calibration"])
+    assert all(scale > 0 for scale, _ in calibration.values())
 
 
 def test_the_calibration_user_trains_too_unless_told_not(tmp_path: Path) -> None:
