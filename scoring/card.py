@@ -34,7 +34,8 @@ def write_card(
         "Platt calibration inside the ONNX graph",
         f"- seed: {facts['seed']}; training took {facts['train_seconds']} s",
         f"- ONNX vs LightGBM+calibration, max |difference|: {facts['onnx_parity_max_abs']:.2e}",
-        "- output: calibrated P(human) of one pointer approach-and-click",
+        "- output: calibrated P(human) of one pointer approach-and-click; several are "
+        "combined by the mean of their logits, calibrated for their number (below)",
         "",
         "## Data",
         "",
