@@ -29,6 +29,7 @@ import numpy as np
 from scoring.approaches import CALIBRATION_KEY, calibration_of
 from scoring.botgen import EVALUATION_ONLY, TRAINING_SHARES
 from scoring.botgen.mixed import mix_parts
+from scoring.calibration import fit_count_calibration, fit_platt
 from scoring.card import write_card
 from scoring.dataset import MODEL_FEATURES, Split, build_split, concat
 from scoring.evaluate import (
@@ -86,18 +87,6 @@ def _logit(model: Any, X: Array) -> Array:
     return np.asarray(np.log(p / (1.0 - p)))
 
 
-def _platt(logit: Array, y: Array) -> tuple[float, float]:
-    from sklearn.linear_model import LogisticRegression
-
-    # Balanced: the score is P(human) for equal priors, whatever the mix of the
-    # calibration set; a site's own base rate then only shifts its threshold.
-    lr = LogisticRegression(C=1e4, max_iter=1000, class_weight="balanced")
-    lr.fit(logit.reshape(-1, 1), y.astype(int))
-    # The solver's last bits differ between CPUs; rounded, the same seed gives the
-    # same model (and version) on any machine.
-    return round(float(lr.coef_[0, 0]), 9), round(float(lr.intercept_[0]), 9)
-
-
 def _oof_logit(split: Split, seed: int, trees: int, visits: VisitSet) -> tuple[Array, Array]:
     """Logit of every row from a model trained without its user (bots go with the
     user whose piece they were built on): what a model makes of people it has not seen.
@@ -113,27 +102,6 @@ def _oof_logit(split: Split, seed: int, trees: int, visits: VisitSet) -> tuple[A
         if theirs.any():
             out_visits[theirs] = _logit(model, visits.rows[theirs])
     return out, out_visits
-
-
-def _count_calibration(
-    visits: VisitSet, logit: Array, platt: tuple[float, float]
-) -> dict[str, list[float]]:
-    """For each number of approaches (2 and up), the Platt-style scale and shift of the
-    mean of the served logits, fitted on out-of-fold visits (people and bots weighted
-    equally, as the single-approach calibration)."""
-    served = platt[0] * logit + platt[1]
-    by_count: dict[int, tuple[list[float], list[float]]] = {}
-    for spans, family in zip(visits.spans, visits.family.tolist(), strict=True):
-        for lo, hi in spans:
-            if hi - lo >= 2:
-                xs, ys = by_count.setdefault(hi - lo, ([], []))
-                xs.append(float(np.mean(served[lo:hi])))
-                ys.append(1.0 if family == "human" else 0.0)
-    out: dict[str, list[float]] = {}
-    for n, (xs, ys) in sorted(by_count.items()):
-        if len(set(ys)) == 2:
-            out[str(n)] = list(_platt(np.asarray(xs), np.asarray(ys)))
-    return out
 
 
 def _human_ranges(split: Split) -> dict[str, list[float]]:
@@ -281,11 +249,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     if pool_calib:
         oof, oof_visits = _oof_logit(train, args.seed, args.trees, fit_visits)
-        platt = _platt(oof, train.y)
+        platt = fit_platt(oof, train.y)
     else:
-        platt = _platt(_logit(final, calib.X), calib.y)
+        platt = fit_platt(_logit(final, calib.X), calib.y)
         oof_visits = _logit(final, fit_visits.rows)
-    count_calibration = _count_calibration(fit_visits, oof_visits, platt)
+    count_calibration = fit_count_calibration(fit_visits, oof_visits, platt)
     meta = {
         "seed": args.seed,
         "families": list(trained),
