@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Mapping, Sequence
 from operator import itemgetter
 
@@ -38,6 +37,7 @@ from scoring.features._grid import Array
 __all__ = [
     "CALIBRATION_KEY",
     "MAX_APPROACHES",
+    "MAX_SCANNED",
     "MIN_DISPLACEMENT_PX",
     "MIN_MOVES",
     "Calibration",
@@ -54,13 +54,14 @@ MAX_APPROACHES = 4
 # what the model learnt from.
 MIN_MOVES = 4
 MIN_DISPLACEMENT_PX = 30.0
+# Presses looked at, newest first, for those approaches.
+MAX_SCANNED = 4 * MAX_APPROACHES
 # Log odds are clipped here: the model's output never reaches 0 or 1, and a
 # probability rounded to either must not decide the mean alone.
 _P_FLOOR = 1e-6
 
 Event = Sequence[float]
 _kind = itemgetter(3)
-_BUTTON = re.compile(b"[\x01\x02]")
 
 
 def _approach(events: Sequence[Event], code: bytes, lo: int, press: int) -> bool:
@@ -69,6 +70,11 @@ def _approach(events: Sequence[Event], code: bytes, lo: int, press: int) -> bool
         return False
     a, p = events[code.find(0, lo, press)], events[press]
     return math.hypot(p[1] - a[1], p[2] - a[2]) >= MIN_DISPLACEMENT_PX
+
+
+def _next_button(code: bytes, start: int) -> int:
+    found = [i for i in (code.find(1, start), code.find(2, start)) if i >= 0]
+    return min(found) if found else -1
 
 
 def split(events: Sequence[Event]) -> list[Sequence[Event]]:
@@ -85,20 +91,22 @@ def split(events: Sequence[Event]) -> list[Sequence[Event]]:
         code = bytes(int(e[3]) for e in events)
     if code.count(1) <= 1:
         return [events]
-    buttons = [m.start() for m in _BUTTON.finditer(code)]
-    presses = [k for k, i in enumerate(buttons) if code[i] == 1]
     found: list[Sequence[Event]] = []
-    for k in reversed(presses):
-        press = buttons[k]
-        lo = buttons[k - 1] + 1 if k > 0 else 0
+    press = code.rfind(1)
+    # Newest first, and only so far back: a section of nothing but presses must not
+    # cost more than a real one.
+    for _ in range(MAX_SCANNED):
+        if press < 0:
+            break
+        lo = max(code.rfind(1, 0, press), code.rfind(2, 0, press)) + 1
         # Through this press's release, when it comes before the next button event.
-        hi = press + 1
-        if k + 1 < len(buttons) and code[buttons[k + 1]] == 2:
-            hi = buttons[k + 1] + 1
+        after = _next_button(code, press + 1)
+        hi = after + 1 if after >= 0 and code[after] == 2 else press + 1
         if _approach(events, code, lo, press):
             found.append(events[lo:hi])
             if len(found) == MAX_APPROACHES:
                 break
+        press = code.rfind(1, 0, press)
     if not found:
         return [events]
     found.reverse()

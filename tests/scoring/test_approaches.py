@@ -138,3 +138,14 @@ def test_the_shadow_compares_whole_submits(other_model: Path, scorer: ModelScore
     assert shadowed.shadow_stats.scored == 1 == len(seen)
     active = scorer.score(payload, CTX).channels["pointer"]
     assert seen[0][2] == pytest.approx(active, abs=1e-4)
+
+
+def test_only_the_newest_presses_are_looked_at() -> None:
+    # A real approach, then more lone clicks than the cut looks back over.
+    approach = _wavy(40, 16.0)
+    clicks = [[[0.0, 10.0, 10.0, 1], [60.0, 10.0, 10.0, 2]]] * approaches.MAX_SCANNED
+    ev = _visit(approach, *clicks, gap=200.0)
+    assert approaches.split(ev) == [ev]
+    # One lone click fewer, and the approach is found again.
+    ev = _visit(approach, *clicks[1:], gap=200.0)
+    assert approaches.split(ev) == [ev[: len(approach)]]
