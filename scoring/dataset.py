@@ -22,7 +22,17 @@ from scoring.features._grid import Array
 from scoring.humans import HumanPiece, load_user_pieces
 from scoring.recorder import capture, is_sparse, to_browser
 
-__all__ = ["MODEL_FEATURES", "Split", "build_split", "concat", "model_input"]
+__all__ = [
+    "MODEL_FEATURES",
+    "Split",
+    "bot_job",
+    "build_split",
+    "click_timing",
+    "concat",
+    "jitter_moves",
+    "model_input",
+    "with_click_timing",
+]
 
 MODEL_FEATURES = POINTER_MODEL_FEATURES
 
@@ -55,7 +65,7 @@ def concat(*splits: Split) -> Split:
     )
 
 
-def _job(piece: HumanPiece, rng: np.random.Generator) -> Job:
+def bot_job(piece: HumanPiece, rng: np.random.Generator) -> Job:
     ev = piece.events
     press = ev[ev[:, 3] == 1.0][0]
     w = rng.uniform(20.0, 36.0)
@@ -69,7 +79,7 @@ def _job(piece: HumanPiece, rng: np.random.Generator) -> Job:
 HUMAN_CLICK_SHARE = 0.5
 
 
-def _click_timing(ev: Array) -> tuple[float, float]:
+def click_timing(ev: Array) -> tuple[float, float]:
     """Dwell (last move to press) and hold (press to release) of a piece, in ms."""
     kinds = ev[:, 3]
     press = int(np.flatnonzero(kinds == 1.0)[0])
@@ -78,7 +88,7 @@ def _click_timing(ev: Array) -> tuple[float, float]:
     return float(ev[press, 0]) - last_move, float(ev[release, 0] - ev[press, 0])
 
 
-def _with_click_timing(ev: Array, dwell: float, hold: float) -> Array:
+def with_click_timing(ev: Array, dwell: float, hold: float) -> Array:
     out = ev.copy()
     kinds = out[:, 3]
     moves = out[kinds == 0.0]
@@ -96,9 +106,13 @@ JITTER_SHARE = 0.5
 
 
 def _jitter(ev: Array, rng: np.random.Generator) -> Array:
+    return jitter_moves(ev, rng.uniform(0.3, 2.0), rng)
+
+
+def jitter_moves(ev: Array, sigma: float, rng: np.random.Generator) -> Array:
+    """``ev`` with Gaussian noise of ``sigma`` px on every move but the first and last."""
     out = ev.copy()
     moves = np.flatnonzero(out[:, 3] == 0.0)[1:-1]
-    sigma = rng.uniform(0.3, 2.0)
     out[moves, 1:3] += rng.normal(0.0, sigma, (moves.size, 2))
     return out
 
@@ -112,7 +126,7 @@ def _add_mixed(
 ) -> None:
     pick = rng.choice(len(humans), size=n, replace=True)
     templates = [humans[i] for i in pick.tolist()]
-    jobs = [_job(h, rng) for h in templates]
+    jobs = [bot_job(h, rng) for h in templates]
     pairs = [rng.choice(len(families), size=2, replace=False) for _ in range(n)]
     # Each family generates only for the jobs that use it, as path or as timing.
     made: dict[tuple[str, int], Array] = {}
@@ -157,7 +171,7 @@ def build_split(
     def add_bot(src: Array, template: HumanPiece, family: str) -> None:
         if rng.random() < HUMAN_CLICK_SHARE:
             donor = humans[int(rng.integers(len(humans)))].events
-            src = _with_click_timing(src, *_click_timing(donor))
+            src = with_click_timing(src, *click_timing(donor))
         if rng.random() < JITTER_SHARE:
             src = _jitter(src, rng)
         ev = to_browser(capture(src, is_sparse(template.events), rng), rng)
@@ -170,7 +184,7 @@ def build_split(
         count = round(bots_per_family * (shares or {}).get(family, 1.0))
         pick = rng.choice(len(humans), size=count, replace=True)
         templates = [humans[i] for i in pick.tolist()]
-        jobs = [_job(h, rng) for h in templates]
+        jobs = [bot_job(h, rng) for h in templates]
         for h, src in zip(templates, generate(family, jobs, rng), strict=True):
             add_bot(src, h, family)
     if mixed and len(families) > 1:

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from scoring.botgen.families import replay
-from scoring.dataset import _job
+from scoring.dataset import bot_job
 from scoring.features._grid import Array
 from scoring.humans import list_users, load_user_pieces
 from scoring.recorder import capture, is_sparse, to_browser
@@ -108,7 +108,7 @@ def _nearest(humans: list[Any], owners: list[str], args: argparse.Namespace, rng
         source = humans[int(piece)]
         replays = []
         for _ in range(2):
-            bot = replay(_job(source, rng), rng)
+            bot = replay(bot_job(source, rng), rng)
             seen = to_browser(capture(bot, is_sparse(source.events), rng), rng)
             shape = _normalised(seen, args.points)
             replays.append(None if shape is None else _vector(shape))
@@ -162,7 +162,7 @@ def main() -> int:
         source, source_keys = humans[int(index)], keys[int(index)]
         if source_keys is None:
             continue
-        bot = replay(_job(source, rng), rng)
+        bot = replay(bot_job(source, rng), rng)
         seen_by_widget = to_browser(capture(bot, is_sparse(source.events), rng), rng)
         replay_keys = path_keys(seen_by_widget, points=args.points, cell=args.cell)
         tried += 1

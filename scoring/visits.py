@@ -27,7 +27,7 @@ import numpy as np
 
 from scoring import approaches
 from scoring.botgen import generate
-from scoring.dataset import _click_timing, _job, _with_click_timing
+from scoring.dataset import bot_job, click_timing, jitter_moves, with_click_timing
 from scoring.features import pointer
 from scoring.features._grid import Array
 from scoring.humans import HumanPiece, load_user_pieces
@@ -97,18 +97,11 @@ def _session_groups(pieces: list[HumanPiece]) -> list[list[HumanPiece]]:
     return groups
 
 
-def _jitter_all(ev: Array, sigma: float, rng: np.random.Generator) -> Array:
-    out = ev.copy()
-    moves = np.flatnonzero(out[:, 3] == 0.0)[1:-1]
-    out[moves, 1:3] += rng.normal(0.0, sigma, (moves.size, 2))
-    return out
-
-
 def _bot_pieces(
     family: str, group: list[HumanPiece], donors: list[HumanPiece], rng: np.random.Generator
 ) -> list[Array]:
     """One configured tool's pieces on the visit ``group``'s starts and targets."""
-    jobs = [_job(h, rng) for h in group]
+    jobs = [bot_job(h, rng) for h in group]
     state = int(rng.integers(2**31))
     if family == "ghost_cursor":
         # ghost-cursor draws its own randomness per move; one node call per visit.
@@ -120,11 +113,11 @@ def _bot_pieces(
     out: list[Array] = []
     for src, h in zip(srcs, group, strict=True):
         if copy_click:
-            src = _with_click_timing(
-                src, *_click_timing(donors[int(rng.integers(len(donors)))].events)
+            src = with_click_timing(
+                src, *click_timing(donors[int(rng.integers(len(donors)))].events)
             )
         if sigma:
-            src = _jitter_all(src, sigma, rng)
+            src = jitter_moves(src, sigma, rng)
         out.append(capture(src, is_sparse(h.events), rng))
     return out
 
