@@ -50,8 +50,8 @@ __all__ = [
 # Four approaches caught nearly every bot of most families held out of training
 # (docs/scoring.md, Visits); the cost is one model row and one feature pass each.
 MAX_APPROACHES = 4
-# As the training pieces are cut (scoring.humans): smaller movements are not
-# what the model learnt from.
+# The training pieces are cut the same way (scoring.humans): smaller movements
+# are not what the model learnt from.
 MIN_MOVES = 4
 MIN_DISPLACEMENT_PX = 30.0
 # Presses looked at, newest first, for those approaches.

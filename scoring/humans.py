@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from scoring.approaches import MIN_DISPLACEMENT_PX
 from scoring.features._grid import Array
 
 __all__ = ["HumanPiece", "data_hash", "list_users", "load_user_pieces"]
@@ -25,7 +26,6 @@ __all__ = ["HumanPiece", "data_hash", "list_users", "load_user_pieces"]
 # The movement before a click starts after a still period at least this long.
 START_PAUSE_MS = 300.0
 MAX_APPROACH_MS = 5000.0
-MIN_DISPLACEMENT_PX = 30.0
 MAX_HOLD_MS = 2000.0
 # Balabit has a few absurd coordinates (remote-desktop glitches).
 MAX_SCREEN_PX = 10_000.0
