@@ -156,8 +156,10 @@ def build_visits(
     rows: list[Array] = []
     spans: list[list[tuple[int, int]]] = []
     for _, _, pieces in raw:
-        # One device for the whole visit: the recorder's pixel ratio is drawn once.
-        browser = [to_browser(p, np.random.default_rng(int(rng.integers(2**31)))) for p in pieces]
+        # One device for the whole visit: each piece's recorder draws the same pixel
+        # ratio (and frame phase).
+        device = int(rng.integers(2**31))
+        browser = [to_browser(p, np.random.default_rng(device)) for p in pieces]
         pauses = rng.uniform(*PAUSE_MS, size=VISIT_SIZE)
         mine: list[tuple[int, int]] = []
         for k in range(1, VISIT_SIZE + 1):
