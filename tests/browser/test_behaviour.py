@@ -95,23 +95,43 @@ def shipped_scorer() -> ModelScorer:
 
 
 def click_checkbox(
-    server: LiveServer, page: Page, serve_page: ServePage, mover: Mover
+    server: LiveServer,
+    page: Page,
+    serve_page: ServePage,
+    mover: Mover,
+    fields: tuple[str, ...] = (),
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Moves to the checkbox with ``mover`` and clicks it; returns (siteverify answer,
-    the submit body the page sent)."""
+    """Clicks each form field in ``fields`` and then the checkbox, each with ``mover``;
+    returns (siteverify answer, the submit body the page sent)."""
     sitekey, secret = make_site(server, mode="checkbox")
     submits = capture_submits(page)
+    inputs = "".join(
+        f'<p style="margin-left: {380 * i}px"><input id="{name}" style="width: 200px"></p>'
+        for i, name in enumerate(fields)
+    )
+    form_margin, widget_margin = (
+        ("120px 0 0 160px", "120px 0 0 120px")
+        if fields
+        else (
+            "260px 0 0 420px",
+            "0",
+        )
+    )
     serve_page(
         f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title>
 <script src="{script_url(server)}" async defer></script></head><body><main>
-<form id="f" style="margin: 260px 0 0 420px">
-<div class="palisade-captcha" data-sitekey="{sitekey}"></div></form></main></body></html>"""
+<form id="f" style="margin: {form_margin}">{inputs}
+<div style="margin: {widget_margin}" class="palisade-captcha" data-sitekey="{sitekey}"></div>
+</form></main></body></html>"""
     )
     box = page.locator("[role=checkbox]")
     expect(box).to_have_attribute("aria-checked", "false")
-    bounds = box.bounding_box()
-    assert bounds is not None
-    mover(page, bounds["x"] + bounds["width"] / 2, bounds["y"] + bounds["height"] / 2)
+    for i, target in enumerate((*(page.locator(f"#{name}") for name in fields), box)):
+        if i:
+            time.sleep(0.4)  # reading the next label
+        bounds = target.bounding_box()
+        assert bounds is not None
+        mover(page, bounds["x"] + bounds["width"] / 2, bounds["y"] + bounds["height"] / 2)
     expect(box).to_have_attribute("aria-checked", "true", timeout=15_000)
     form_field = "new FormData(document.getElementById('f')).get('palisade-response')"
     token = str(page.evaluate(form_field))
@@ -148,36 +168,6 @@ def test_recorded_human_movement_is_not_flagged(
     assert pointer is not None and pointer >= 0.5, result
 
 
-def fill_form_then_click(
-    server: LiveServer, page: Page, serve_page: ServePage, mover: Mover
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Clicks two form fields and then the checkbox, each with ``mover``; returns
-    (siteverify answer, the submit body the page sent)."""
-    sitekey, secret = make_site(server, mode="checkbox")
-    submits = capture_submits(page)
-    serve_page(
-        f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title>
-<script src="{script_url(server)}" async defer></script></head><body><main>
-<form id="f" style="margin: 120px 0 0 160px">
-<p><input id="name" style="width: 200px"></p>
-<p style="margin-left: 380px"><input id="mail" style="width: 200px"></p>
-<div style="margin: 120px 0 0 120px" class="palisade-captcha" data-sitekey="{sitekey}"></div>
-</form></main></body></html>"""
-    )
-    box = page.locator("[role=checkbox]")
-    expect(box).to_have_attribute("aria-checked", "false")
-    for target in (page.locator("#name"), page.locator("#mail"), box):
-        bounds = target.bounding_box()
-        assert bounds is not None
-        mover(page, bounds["x"] + bounds["width"] / 2, bounds["y"] + bounds["height"] / 2)
-        time.sleep(0.4)  # reading the next label
-    expect(box).to_have_attribute("aria-checked", "true", timeout=15_000)
-    form_field = "new FormData(document.getElementById('f')).get('palisade-response')"
-    token = str(page.evaluate(form_field))
-    assert len(submits) == 1
-    return siteverify(server, secret, token), submits[0]
-
-
 def each_approach_alone(scorer: ModelScorer, signals: Any) -> list[float]:
     """The pointer model's score of each approach the server cuts from the section."""
     out = []
@@ -201,7 +191,7 @@ def test_every_click_on_the_page_is_scored(
 ) -> None:
     """The widget keeps the page's earlier approaches (two form fields) and the server
     scores all three, not only the last."""
-    answer, submit = fill_form_then_click(server, page, serve_page, mover)
+    answer, submit = click_checkbox(server, page, serve_page, mover, ("name", "mail"))
     assert answer["success"] is True, answer
     signals = decode_signals(json.dumps(submit["signals"]))
     alone = each_approach_alone(shipped_scorer, signals)
