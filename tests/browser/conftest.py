@@ -180,11 +180,12 @@ MOUSE_DATA = Path(
 )
 
 
-def human_path(max_points: int = 90) -> list[tuple[float, float, float]]:
+def human_path(max_points: int = 90, nth: int = 0) -> list[tuple[float, float, float]]:
     """A recorded human approach to a click: ``[(t_seconds, dx, dy)]`` ending at (0, 0).
 
     From the Balabit mouse dynamics sessions: the moves in the ~1.5 s before a left
-    press, relative to the press position (screen pixels, Windows timer steps).
+    press, relative to the press position (screen pixels, Windows timer steps); ``nth``
+    picks a later one (0 is the first usable approach of the data).
     """
     import csv
     import gzip
@@ -205,17 +206,20 @@ def human_path(max_points: int = 90) -> list[tuple[float, float, float]]:
                     span = max((abs(m[1] - x) + abs(m[2] - y) for m in recent), default=0)
                     # A real approach: enough samples, travelling a visible distance.
                     if len(recent) >= 40 and 150 <= span <= 600:
-                        recent = recent[-max_points:]
-                        return [(m[0] - recent[0][0], m[1] - x, m[2] - y) for m in recent]
+                        if nth == 0:
+                            recent = recent[-max_points:]
+                            return [(m[0] - recent[0][0], m[1] - x, m[2] - y) for m in recent]
+                        nth -= 1
                     moves = []
     pytest.fail("no usable approach-to-click segment in the mouse data")
 
 
-def replay_human_click(page: Page, target_x: float, target_y: float) -> None:
-    """Moves the real mouse along a recorded human path ending on the target, then clicks."""
+def replay_human_click(page: Page, target_x: float, target_y: float, nth: int = 0) -> None:
+    """Moves the real mouse along a recorded human path (the ``nth``, see
+    :func:`human_path`) ending on the target, then clicks."""
     import time
 
-    path = human_path()
+    path = human_path(nth=nth)
     start = time.monotonic()
     for t, dx, dy in path:
         delay = t - (time.monotonic() - start)
