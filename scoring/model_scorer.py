@@ -60,12 +60,15 @@ class ShadowStats:
     errors: int = 0
 
 
-class _Ranges:
-    """Human 1st..99th percentile per model feature, from the model's metadata."""
+class _ModelNotes:
+    """What the scorer reads from a model's metadata, once per model: the human 1st..99th
+    percentile per feature (for reason codes) and the per-count calibration of several
+    approaches."""
 
-    __slots__ = ("bounds",)
+    __slots__ = ("bounds", "calibration")
 
     def __init__(self, model: OnnxModel) -> None:
+        self.calibration = approaches.calibration_of(model.metadata)
         raw = json.loads(model.metadata.get("human_ranges", "{}"))
         self.bounds: list[tuple[str, float, float, float]] = []
         for name in model.feature_names:
@@ -91,8 +94,7 @@ class ModelScorer:
         self.registry = registry
         self.shadow_stats = ShadowStats()
         self._on_shadow = on_shadow
-        self._ranges: dict[str, _Ranges] = {}
-        self._calibrations: dict[str, approaches.Calibration] = {}
+        self._notes: dict[str, _ModelNotes] = {}
         self._lock = threading.Lock()
         pointer.warm_up()
 
@@ -147,33 +149,26 @@ class ModelScorer:
             scores = p.tolist()
             if models.shadow is not None:
                 self._shadow(models.active, models.shadow, batch, p, spans)
-        ranges = self._ranges_for(models.active)
-        calibration = self._calibration_for(models.active)
+        notes = self._notes_for(models.active)
         version = models.active.version
         out: list[ScoreResult] = []
         for (sig, ctx), (lo, hi) in zip(items, spans, strict=True):
             if lo == hi:
-                out.append(self._combine(sig, ctx, None, _NAN_ROW, ranges, version))
+                out.append(self._combine(sig, ctx, None, _NAN_ROW, notes, version))
             elif hi - lo == 1:
-                out.append(self._combine(sig, ctx, scores[lo], rows[lo], ranges, version))
+                out.append(self._combine(sig, ctx, scores[lo], rows[lo], notes, version))
             else:
                 mine = scores[lo:hi]
                 # The reason codes describe the approach that looked least human.
                 worst = lo + mine.index(min(mine))
-                combined = approaches.combine(np.array(mine), calibration)
-                out.append(self._combine(sig, ctx, combined, rows[worst], ranges, version))
+                combined = approaches.combine(np.array(mine), notes.calibration)
+                out.append(self._combine(sig, ctx, combined, rows[worst], notes, version))
         return out
 
-    def _calibration_for(self, model: OnnxModel) -> approaches.Calibration:
-        c = self._calibrations.get(model.version)
-        if c is None:
-            c = self._calibrations[model.version] = approaches.calibration_of(model.metadata)
-        return c
-
-    def _ranges_for(self, model: OnnxModel) -> _Ranges:
-        r = self._ranges.get(model.version)
+    def _notes_for(self, model: OnnxModel) -> _ModelNotes:
+        r = self._notes.get(model.version)
         if r is None:
-            r = self._ranges[model.version] = _Ranges(model)
+            r = self._notes[model.version] = _ModelNotes(model)
         return r
 
     def _shadow(
@@ -193,7 +188,7 @@ class ModelScorer:
             return
         # Compared per submit, as each model would have answered it.
         scored = [(lo, hi) for lo, hi in spans if hi > lo]
-        cp, cq = self._calibration_for(active), self._calibration_for(shadow)
+        cp, cq = self._notes_for(active).calibration, self._notes_for(shadow).calibration
         p = np.array([approaches.combine(p_rows[lo:hi], cp) for lo, hi in scored])
         q = np.array([approaches.combine(q_rows[lo:hi], cq) for lo, hi in scored])
         disagree = int(np.count_nonzero((p >= 0.5) != (q >= 0.5)))
@@ -214,7 +209,7 @@ class ModelScorer:
         ctx: RequestContext,
         p_pointer: float | None,
         row: Array,
-        ranges: _Ranges,
+        notes: _ModelNotes,
         version: str,
     ) -> ScoreResult:
         reasons: list[str] = []
@@ -236,7 +231,7 @@ class ModelScorer:
             base = p_pointer
             if p_pointer < EXPLAIN_BELOW:
                 reasons.append("pointer.model")
-                reasons.extend(ranges.reasons(row))
+                reasons.extend(notes.reasons(row))
             others = (k_score, s_score, t_score)
         elif t_score is not None:
             base, others = t_score, (k_score, s_score, None)
