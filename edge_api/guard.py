@@ -12,14 +12,13 @@ on its own.
 
 from __future__ import annotations
 
-import hmac
 import logging
 import math
-from dataclasses import dataclass
 
 import msgspec
 
 from edge_api._exceptions import StoreUnavailable
+from edge_api._signing import mac
 from edge_api.settings import Settings
 from edge_api.sites import Site
 from edge_api.store import GateRequest, GateResult, LimitSpec, ReputationDeltas, Store
@@ -49,8 +48,7 @@ MAX_SURGE_BITS = 4
 REPUTATION_REASON_AT = 1.0
 
 
-@dataclass(frozen=True, slots=True)
-class Client:
+class Client(msgspec.Struct, frozen=True):
     """Who is asking, as keyed hashes (raw IPs are never stored)."""
 
     ip_hash: str
@@ -58,8 +56,7 @@ class Client:
     fingerprint: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Verdict:
+class Verdict(msgspec.Struct, frozen=True):
     result: GateResult
     # The store could not be asked and the site's policy is "open".
     degraded: bool = False
@@ -122,7 +119,7 @@ class Guard:
         )
         if all(part in (None, ()) for part in parts):
             return None
-        return hmac.digest(self._fingerprint_key, repr(parts).encode(), "sha256").hex()[:16]
+        return mac(self._fingerprint_key, repr(parts).encode()).hex()[:16]
 
     # decisions ------------------------------------------------------------
     async def _gate(self, request: GateRequest, policy: str) -> Verdict:
@@ -161,9 +158,7 @@ class Guard:
         if sum(len(events) for events in sections if events) < MIN_REPLAY_EVENTS:
             return None
         data = b"signals:" + _signals_encoder.encode(sections)
-        return (
-            f"sig:{{s:{sitekey}}}:{hmac.digest(self._fingerprint_key, data, 'sha256')[:16].hex()}"
-        )
+        return f"sig:{{s:{sitekey}}}:{mac(self._fingerprint_key, data)[:16].hex()}"
 
     async def signals_replayed(self, key: str | None, client: Client, policy: str) -> bool:
         """Remember these signals for ``client``; True when another client sent them

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
 from typing import Literal
 
 import msgspec
@@ -47,8 +46,7 @@ class ChallengeClaims(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     r: float = 0.0  # the client's reputation when the challenge was issued (0 = clean)
 
 
-@dataclass(frozen=True, slots=True)
-class ChallengeCheck:
+class ChallengeCheck(msgspec.Struct, frozen=True):
     """Result of checking a challenge and its solution: ``reason`` is empty when ok."""
 
     reason: ChallengeReason | Literal[""]

@@ -29,7 +29,7 @@ from edge_api.sites import Site
 from edge_api.testkeys import TEST_SECRETS, TEST_TOKENS, TestSecret
 from edge_api.tokens import TokenClaims
 
-__all__ = ["FLAVOURS", "Flavour", "SiteverifyApp", "verify"]
+__all__ = ["FLAVOURS", "Flavour", "SiteverifyApp", "form_pairs", "verify"]
 
 logger = logging.getLogger("palisade.siteverify")
 MAX_FIELD = 4096
@@ -76,8 +76,7 @@ FLAVOURS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Verification:
+class Verification(msgspec.Struct, frozen=True):
     """The answer, and what the endpoint needs besides it (never sent)."""
 
     answer: dict[str, object]
@@ -85,8 +84,7 @@ class Verification:
     retry_after: float | None = None  # set when the per-secret limit refused
 
 
-@dataclass(frozen=True, slots=True)
-class VerifyInput:
+class VerifyInput(msgspec.Struct, frozen=True):
     secret: str
     response: str
     remoteip: str
@@ -220,6 +218,21 @@ async def _verify_for_site(
     return _failure(flavour.duplicate), None
 
 
+def form_pairs(text: str) -> list[tuple[str, str]]:
+    """``parse_qsl(text, keep_blank_values=True, strict_parsing=True)``, split directly
+    when nothing in it is escaped (a backend's secret and token never are: hex and
+    base64url): a quarter of the library's 5-6 µs, a twentieth of a siteverify."""
+    if "%" in text or "+" in text:
+        return parse_qsl(text, keep_blank_values=True, strict_parsing=True)
+    pairs = []
+    for field in text.split("&"):
+        name, equals, value = field.partition("=")
+        if not equals:
+            raise ValueError(f"bad query field: {field!r}")
+        pairs.append((name, value))
+    return pairs
+
+
 def _field(values: dict[str, object], name: str) -> str | None:
     value = values.get(name)
     if value is None:
@@ -248,9 +261,7 @@ async def _read_input(scope: Scope, receive: Receive) -> VerifyInput | None:
             async with Request(scope, replay_body(body)).form() as form:
                 values.update({k: v for k, v in form.items() if isinstance(v, str)})
         elif body:
-            values.update(
-                parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=True)
-            )
+            values.update(form_pairs(body.decode("utf-8")))
     except (orjson.JSONDecodeError, UnicodeDecodeError, ValueError):
         return None
     fields = [

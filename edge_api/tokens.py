@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from dataclasses import dataclass
 from typing import Literal
 
 import msgspec
@@ -42,8 +41,7 @@ class TokenClaims(msgspec.Struct, frozen=True, array_like=True, forbid_unknown_f
     subnet_hash: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class TokenCheck:
+class TokenCheck(msgspec.Struct, frozen=True):
     """Result of checking a token: ``reason`` is empty when the token is good."""
 
     reason: TokenReason | Literal[""]

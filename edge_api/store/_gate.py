@@ -9,14 +9,19 @@ algorithm in Python, so both give the same answers.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from typing import Literal
+
+import msgspec
 
 __all__ = ["GateRequest", "GateResult", "LimitSpec", "ReputationDeltas", "decay"]
 
 
-@dataclass(frozen=True, slots=True)
-class LimitSpec:
+# Value objects of the request path are frozen msgspec Structs, not dataclasses: a frozen
+# dataclass's __init__ sets each field through object.__setattr__ (about 1.7 us for a
+# GateRequest against 0.15), and a request makes several of them.
+
+
+class LimitSpec(msgspec.Struct, frozen=True):
     """One GCRA limit: ``rate`` requests per second sustained, ``burst`` at once."""
 
     name: str
@@ -25,8 +30,7 @@ class LimitSpec:
     burst: int
 
 
-@dataclass(frozen=True, slots=True)
-class ReputationDeltas:
+class ReputationDeltas(msgspec.Struct, frozen=True):
     """How much each outcome adds to the reputations (higher = worse)."""
 
     ok: float = 0.0
@@ -40,15 +44,14 @@ class ReputationDeltas:
         return self.limited if status == "limited" else self.replay
 
 
-@dataclass(frozen=True, slots=True)
-class GateRequest:
+class GateRequest(msgspec.Struct, frozen=True):
     now: float
     limits: tuple[LimitSpec, ...] = ()
     claim_key: str | None = None
     claim_ttl: float = 0.0
     claim_value: bytes = b"1"
     reputation_keys: tuple[str, ...] = ()
-    deltas: ReputationDeltas = field(default_factory=ReputationDeltas)
+    deltas: ReputationDeltas = msgspec.field(default_factory=ReputationDeltas)
     half_life: float = 3600.0
     reputation_ttl: float = 7 * 86400.0
     # False: the caller wants no reputations back (the result has none), so a store
@@ -57,8 +60,7 @@ class GateRequest:
     read_reputation: bool = True
 
 
-@dataclass(frozen=True, slots=True)
-class GateResult:
+class GateResult(msgspec.Struct, frozen=True):
     status: Literal["allowed", "limited", "replay"]
     # Name of the first limit exceeded, and when to retry (seconds).
     limited: str | None = None

@@ -10,10 +10,10 @@ import functools
 import hashlib
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from importlib import resources
 from typing import Any
 
+import msgspec
 import redis.asyncio as aioredis
 from redis.asyncio.cluster import RedisCluster
 from redis.exceptions import RedisError
@@ -228,7 +228,7 @@ class RedisStore:
             return merged
         fixed = await asyncio.gather(*(self._gate_group(fix) for _, fix in corrections))
         for (index, _), result in zip(corrections, fixed, strict=True):
-            results[index] = replace(results[index], reputation=result.reputation)
+            results[index] = msgspec.structs.replace(results[index], reputation=result.reputation)
         return _merge(request, groups, results)
 
     async def _gate_group(self, request: GateRequest) -> GateResult:
@@ -309,7 +309,7 @@ def _correction(group: GateRequest, had: str, wanted: str) -> GateRequest:
 
 
 def _with(request: GateRequest, **changes: Any) -> GateRequest:
-    return replace(request, **changes)
+    return msgspec.structs.replace(request, **changes)
 
 
 def _merge(
