@@ -78,6 +78,10 @@ def touch_channel(v: Array) -> ChannelScore:
     return CLEAN, []
 
 
+# Module constants: an enum member looked up on its class costs more than the loop's test.
+_UNKNOWN, _BOT, _SUSPICIOUS = Verdict.UNKNOWN, Verdict.BOT, Verdict.SUSPICIOUS
+
+
 def env_channel(detections: dict[str, Detection]) -> tuple[float | None, list[str], bool]:
     """Environment score, reasons, and whether any detector said ``bot``."""
     reasons: list[str] = []
@@ -85,13 +89,14 @@ def env_channel(detections: dict[str, Detection]) -> tuple[float | None, list[st
     known = False
     bot = False
     for d in detections.values():
-        if d.verdict is Verdict.UNKNOWN:
+        verdict = d.verdict
+        if verdict is _UNKNOWN:
             continue
         known = True
-        if d.verdict is Verdict.BOT:
+        if verdict is _BOT:
             bot = True
             reasons.append(d.reason)
-        elif d.verdict is Verdict.SUSPICIOUS:
+        elif verdict is _SUSPICIOUS:
             score *= SUSPICIOUS_FACTOR
             reasons.append(d.reason)
     if not known:

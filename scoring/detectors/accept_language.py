@@ -7,6 +7,8 @@ headless Chrome tell.
 
 from __future__ import annotations
 
+import functools
+
 from scoring.detectors._base import Detection, Verdict
 from scoring.result import RequestContext
 from scoring.schema import Environment
@@ -16,14 +18,15 @@ __all__ = ["REASON", "detect", "primary_languages"]
 REASON = "env.accept_language"
 
 
-def primary_languages(header: str) -> list[str]:
+@functools.lru_cache(maxsize=4096)  # few distinct headers: each is parsed once
+def primary_languages(header: str) -> tuple[str, ...]:
     """Primary subtags of an Accept-Language header, in header order, without ``*``."""
     out: list[str] = []
     for part in header.split(","):
         tag = part.split(";", 1)[0].strip().lower()
         if tag and tag != "*":
             out.append(tag.split("-", 1)[0])
-    return out
+    return tuple(out)
 
 
 def detect(env: Environment | None, ctx: RequestContext) -> Detection:

