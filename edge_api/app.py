@@ -19,7 +19,7 @@ from edge_api.admin import admin_routes
 from edge_api.analytics import open_analytics
 from edge_api.analytics.api import analytics_routes
 from edge_api.analytics.dashboard import dashboard_routes
-from edge_api.challenge_api import challenge_endpoint
+from edge_api.challenge_api import challenge_app
 from edge_api.coalesce import CoalescedScorer
 from edge_api.cors import preflight
 from edge_api.demo_site import ensure_demo_site
@@ -45,7 +45,7 @@ from edge_api.settings import Settings
 from edge_api.sites import SiteRegistry
 from edge_api.siteverify import SiteverifyApp
 from edge_api.store import Store, open_store
-from edge_api.submit_api import submit_endpoint
+from edge_api.submit_api import submit_app
 from edge_api.tokens import TokenService
 from edge_api.widget import demo_routes, widget_routes
 from scoring import Scorer, load_default_scorer
@@ -70,8 +70,8 @@ def hot_routes() -> list[HotRoute]:
         HotRoute("POST", "/siteverify", app=SiteverifyApp("hcaptcha")),
         HotRoute("POST", "/turnstile/v0/siteverify", app=SiteverifyApp("turnstile")),
         HotRoute("POST", "/recaptcha/api/siteverify", app=SiteverifyApp("recaptcha")),
-        HotRoute("POST", "/v1/submit", submit_endpoint),
-        HotRoute("POST", "/v1/challenge", challenge_endpoint),
+        HotRoute("POST", "/v1/submit", app=submit_app),
+        HotRoute("POST", "/v1/challenge", app=challenge_app),
     ]
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import msgspec
-from starlette.requests import Request
-from starlette.responses import Response
+from starlette.types import Scope
 
 from edge_api._exceptions import Forbidden
+from edge_api.asgi_io import header
 from edge_api.cors import allow_origin_headers
 from edge_api.errors import validation_error
 from edge_api.services import Services
@@ -14,6 +14,8 @@ from edge_api.sites import Site, hostname_allowed, normalise_hostname
 from edge_api.testkeys import TEST_SITEKEYS
 from edge_api.widget_wire import (
     ChallengeRequest,
+    WidgetEndpoint,
+    WireAnswer,
     challenge_out,
     check_origin,
     client_of,
@@ -22,25 +24,25 @@ from edge_api.widget_wire import (
     rate_limited,
 )
 
-__all__ = ["TEST_DIFFICULTY", "challenge_endpoint"]
+__all__ = ["TEST_DIFFICULTY", "challenge_app", "challenge_endpoint"]
 
 TEST_DIFFICULTY = 1
 
 _decoder = msgspec.json.Decoder(ChallengeRequest)
 
 
-async def challenge_endpoint(request: Request) -> Response:
-    services: Services = request.app.state.services
+async def challenge_endpoint(services: Services, scope: Scope, raw: bytes) -> WireAnswer:
     try:
-        body = _decoder.decode(await request.body())
+        body = _decoder.decode(raw)
     except (msgspec.ValidationError, msgspec.DecodeError) as exc:
         raise validation_error(exc) from None
     hostname = normalise_hostname(body.hostname)
     test = TEST_SITEKEYS.get(body.sitekey)
     site = None if test is not None else await services.sites.require(body.sitekey)
-    _, client = client_of(services, request)
+    _, client = client_of(services, scope)
+    origin = header(scope, b"origin")
     try:
-        check_origin(request, hostname)
+        check_origin(origin, hostname)
         if site is not None and not hostname_allowed(hostname, site.hostnames):
             raise Forbidden(
                 f"hostname {hostname!r} is not allowed for this sitekey",
@@ -49,7 +51,7 @@ async def challenge_endpoint(request: Request) -> Response:
     except Forbidden as exc:
         emit(services, "challenge", body.sitekey, "refused", client, reasons=(exc.code,))
         raise
-    cors = allow_origin_headers(request)
+    cors = allow_origin_headers(origin)
     now = services.clock()
     verdict = await services.guard.at_challenge(body.sitekey, site, client, now)
     if verdict.result.status == "limited":
@@ -71,3 +73,6 @@ async def challenge_endpoint(request: Request) -> Response:
     )
     emit(services, "challenge", body.sitekey, "issued", client, mode=mode)
     return json_struct(challenge_out(text, claims, mode), 200, cors)
+
+
+challenge_app = WidgetEndpoint(challenge_endpoint)

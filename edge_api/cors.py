@@ -12,9 +12,9 @@ __all__ = ["allow_origin_headers", "origin_host", "preflight"]
 PREFLIGHT_MAX_AGE = "86400"
 
 
-def origin_host(request: Request) -> str | None:
-    """Hostname of the ``Origin`` header; ``None`` when absent (not a browser call)."""
-    origin = request.headers.get("origin")
+def origin_host(origin: str) -> str | None:
+    """Hostname of an ``Origin`` header's value; ``None`` when absent (not a browser
+    call), ``""`` when it names no host."""
     if not origin or origin == "null":
         return None if not origin else ""
     try:
@@ -23,12 +23,12 @@ def origin_host(request: Request) -> str | None:
         return ""
 
 
-def allow_origin_headers(request: Request) -> dict[str, str]:
-    """Headers that let the calling origin read the answer (call after the site check)."""
-    origin = request.headers.get("origin")
+def allow_origin_headers(origin: bytes) -> list[tuple[bytes, bytes]]:
+    """Headers that let the calling origin (the ``Origin`` header's raw value) read the
+    answer; call after the site check."""
     if not origin:
-        return {}
-    return {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
+        return []
+    return [(b"access-control-allow-origin", origin), (b"vary", b"Origin")]
 
 
 async def preflight(request: Request) -> Response:

@@ -9,9 +9,9 @@ from collections.abc import Awaitable
 from typing import Literal
 
 import msgspec
-from starlette.requests import Request
-from starlette.responses import Response
+from starlette.types import Scope
 
+from edge_api.asgi_io import header
 from edge_api.challenge_api import TEST_DIFFICULTY
 from edge_api.cors import allow_origin_headers
 from edge_api.errors import validation_error
@@ -30,19 +30,23 @@ from edge_api.sites import Site, hostname_allowed
 from edge_api.testkeys import TEST_SITEKEYS, TestSitekey
 from edge_api.widget_wire import (
     EscalateOut,
+    Headers,
     PassOut,
     RefusedOut,
     SubmitRequest,
+    WidgetEndpoint,
+    WireAnswer,
     challenge_out,
     check_origin,
     client_of,
     emit,
+    header_text,
     json_struct,
     rate_limited,
 )
 from scoring import RequestContext, ScoreResult
 
-__all__ = ["ESCALATION_BITS", "MAX_ESCALATIONS", "submit_endpoint"]
+__all__ = ["ESCALATION_BITS", "MAX_ESCALATIONS", "submit_app", "submit_endpoint"]
 
 # Each escalation adds this many bits per sub-puzzle: 4x the work.
 ESCALATION_BITS = 2
@@ -53,14 +57,14 @@ _decoder = msgspec.json.Decoder(SubmitRequest)
 Decision = Literal["pass", "escalate", "refuse"]
 
 
-async def submit_endpoint(request: Request) -> Response:
-    services: Services = request.app.state.services
+async def submit_endpoint(services: Services, scope: Scope, raw: bytes) -> WireAnswer:
     try:
-        body = _decoder.decode(await request.body())
+        body = _decoder.decode(raw)
     except (msgspec.ValidationError, msgspec.DecodeError) as exc:
         raise validation_error(exc) from None
     now = services.clock()
-    ip, client = client_of(services, request, body.signals)
+    ip, client = client_of(services, scope, body.signals)
+    origin = header(scope, b"origin")
     check = services.challenges.check(body.challenge, body.solution, now=now)
     claims = check.claims
     if not check.ok or claims is None:
@@ -69,11 +73,11 @@ async def submit_endpoint(request: Request) -> Response:
             await _record_failed_pow(services, claims, client, now)
             emit(services, "submit", claims.sk, "refused", client, reasons=(reason,))
         # Readable by the page: a refusal reveals nothing a forger does not know.
-        return json_struct(RefusedOut([reason]), 403, allow_origin_headers(request))
-    check_origin(request, claims.h)
-    cors = allow_origin_headers(request)
+        return json_struct(RefusedOut([reason]), 403, allow_origin_headers(origin))
+    check_origin(origin, claims.h)
+    cors = allow_origin_headers(origin)
 
-    def refuse(*reasons: str, final_score: float | None = None) -> Response:
+    def refuse(*reasons: str, final_score: float | None = None) -> WireAnswer:
         emit(
             services,
             "submit",
@@ -99,8 +103,8 @@ async def submit_endpoint(request: Request) -> Response:
     # Score before the gate: the reputation comes signed inside the challenge, so the
     # gate call can apply this outcome's reputation change in the same round trip.
     context = RequestContext(
-        user_agent=request.headers.get("user-agent"),
-        accept_language=request.headers.get("accept-language"),
+        user_agent=header_text(scope, b"user-agent"),
+        accept_language=header_text(scope, b"accept-language"),
     )
     result = await services.scorer.score(body.signals, context)
     score, penalty_reasons = services.guard.adjust_score(result.score, claims.r)
@@ -234,13 +238,13 @@ def _escalate(
     client: Client,
     reason: str,
     interactive: bool,
-    cors: dict[str, str],
+    cors: Headers,
     *,
     result: ScoreResult,
     final_score: float,
     reasons: tuple[str, ...] = (),
     action: str = "",
-) -> Response:
+) -> WireAnswer:
     difficulty = services.guard.difficulty(site, verdict, base=claims.d + ESCALATION_BITS)
     text, harder = services.challenges.issue(
         sitekey=site.sitekey,
@@ -280,8 +284,8 @@ async def _record_failed_pow(
 
 
 def _test_outcome(
-    services: Services, site: TestSitekey, claims: ChallengeClaims, cors: dict[str, str]
-) -> Response:
+    services: Services, site: TestSitekey, claims: ChallengeClaims, cors: Headers
+) -> WireAnswer:
     """The documented behaviour of the published test sitekeys."""
     if site.outcome == "block":
         return json_struct(RefusedOut(["test_sitekey_blocks"]), 403, cors)
@@ -300,3 +304,6 @@ def _test_outcome(
         )
         return json_struct(out, 200, cors)
     return json_struct(PassOut(site.token, 300), 200, cors)
+
+
+submit_app = WidgetEndpoint(submit_endpoint)

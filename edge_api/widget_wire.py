@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Literal
 
 import msgspec
-from starlette.requests import Request
-from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 
 from edge_api._exceptions import Forbidden
+from edge_api.asgi_io import header, read_body, send_json
 from edge_api.clientip import client_ip
 from edge_api.cors import origin_host
 from edge_api.events import DecisionEvent, EventKind
@@ -26,10 +27,13 @@ __all__ = [
     "PassOut",
     "RefusedOut",
     "SubmitRequest",
+    "WidgetEndpoint",
+    "WireAnswer",
     "challenge_out",
     "check_origin",
     "client_of",
     "emit",
+    "header_text",
     "json_struct",
     "rate_limited",
 ]
@@ -88,40 +92,68 @@ class RateLimitedOut(msgspec.Struct, frozen=True):
 
 _encoder = msgspec.json.Encoder()
 
+Headers = list[tuple[bytes, bytes]]
 
-def json_struct(body: msgspec.Struct, status: int, headers: dict[str, str]) -> Response:
+
+class WireAnswer(msgspec.Struct, frozen=True):
+    """A widget endpoint's answer: status, the encoded JSON body, extra headers."""
+
+    status: int
+    body: bytes
+    headers: Headers
+
+
+class WidgetEndpoint:
+    """The ASGI app of a widget endpoint: ``handler(services, scope, body)`` gives the
+    answer; the body is read and the answer written here, without Starlette's request
+    and response objects (they cost 8-10 µs of a submit). A refusal the handler raises
+    is answered by the application's error handlers (:mod:`edge_api.hotpath`)."""
+
+    def __init__(self, handler: Callable[[Services, Scope, bytes], Awaitable[WireAnswer]]) -> None:
+        self.handler = handler
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        services: Services = scope["app"].state.services
+        answer = await self.handler(services, scope, await read_body(receive))
+        await send_json(send, answer.status, answer.body, answer.headers)
+
+
+def json_struct(body: msgspec.Struct, status: int, headers: Headers) -> WireAnswer:
     outcome = getattr(body, "status", None)
     if outcome is not None:
         labelled(DECISIONS, "submit", outcome).inc()
-    return Response(_encoder.encode(body), status, headers, media_type="application/json")
+    return WireAnswer(status, _encoder.encode(body), headers)
 
 
-def rate_limited(limit: str, retry_after: float, headers: dict[str, str]) -> Response:
+def rate_limited(limit: str, retry_after: float, headers: Headers) -> WireAnswer:
     """429 naming the limit, with ``Retry-After`` in whole seconds (at least 1)."""
     seconds = max(1, int(retry_after + 0.999))
     body = RateLimitedOut(limit, round(retry_after, 3), f"over the {limit} rate limit")
-    return Response(
-        _encoder.encode(body),
-        429,
-        {**headers, "Retry-After": str(seconds)},
-        media_type="application/json",
-    )
+    return WireAnswer(429, _encoder.encode(body), [*headers, (b"retry-after", b"%d" % seconds)])
 
 
-def check_origin(request: Request, hostname: str) -> None:
-    """A browser's Origin must be the hostname the challenge is for."""
-    host = origin_host(request)
+def header_text(scope: Scope, name: bytes) -> str | None:
+    """A header's value as Starlette reads it (latin-1), or ``None`` when absent."""
+    value = header(scope, name)
+    return value.decode("latin-1") if value else None
+
+
+def check_origin(origin: bytes, hostname: str) -> None:
+    """A browser's Origin (the header's raw value) must be the hostname the challenge
+    is for."""
+    text = origin.decode("latin-1")
+    host = origin_host(text)
     if host is not None and host != normalise_hostname(hostname):
         raise Forbidden(
-            f"Origin {request.headers.get('origin')!r} does not match hostname {hostname!r}",
+            f"Origin {text!r} does not match hostname {hostname!r}",
             code="hostname_mismatch",
         )
 
 
 def client_of(
-    services: Services, request: Request, signals: Signals | None = None
+    services: Services, scope: Scope, signals: Signals | None = None
 ) -> tuple[str, Client]:
-    ip = client_ip(request.scope, services.settings.trusted_proxies)
+    ip = client_ip(scope, services.settings.trusted_proxies)
     client = Client(
         ip_hash=services.tokens.ip_hash(ip),
         subnet_hash=services.subnet_hash(ip),

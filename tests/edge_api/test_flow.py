@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 import pytest
 
 from edge_api.keys import KeyRing
+from edge_api.pow import solve
 from tests.conftest import FakeClock
 from tests.edge_api.conftest import Harness, open_harness
 
@@ -191,6 +192,19 @@ def test_origin_must_match_claimed_hostname(harness: Harness) -> None:
     )
     assert response.status_code == 200
     assert response.headers["access-control-allow-origin"] == "https://example.com"
+    assert response.headers["vary"] == "Origin"
+    challenge = response.json()
+    solution = solve(challenge["id"], challenge["puzzles"], challenge["difficulty"])
+    body = {"challenge": challenge["challenge"], "solution": solution}
+    answer = harness.client.post("/v1/submit", json=body, headers={"Origin": "https://example.com"})
+    assert answer.status_code == 200 and answer.json()["status"] == "pass", answer.text
+    assert answer.headers["access-control-allow-origin"] == "https://example.com"
+    assert answer.headers["vary"] == "Origin"
+    assert answer.headers["content-type"] == "application/json"
+    assert int(answer.headers["content-length"]) == len(answer.content)
+    # Without an Origin (a script, not a page) no CORS headers are sent.
+    other = harness.submit(harness.challenge(site["sitekey"]))
+    assert other.status_code == 200 and "access-control-allow-origin" not in other.headers
 
 
 def test_hostname_removed_after_challenge_is_refused_at_submit(harness: Harness) -> None:
