@@ -2,11 +2,15 @@
 JSON endpoint served the same way, in one run.
 
     .venv/bin/python -m benchmarks.bench_deployed [--workers 2] [--server uvicorn|granian|both]
-        [--seconds 6] [--redis redis://127.0.0.1:6379/14] [--clients 1]
+        [--seconds 3] [--rounds 3] [--redis redis://127.0.0.1:6379/14] [--clients 1]
 
 For ``/v1/challenge``, ``/v1/submit`` and ``/siteverify`` it prints the peak requests/s
 (wrk flat out, 32 connections) as a ratio of the bare endpoint's peak measured right
-before it, then p50/p99 latency with the load held at half of that step's peak. Every
+before it, then p50/p99 latency with the load held at half of that step's peak. Each
+step runs ``--rounds`` pairs of peaks (bare, then Palisade) and prints the median
+ratio with the range: on a shared host one pair's ratio moves by a third as the
+neighbours come and go, and alternating within the run lets both sides meet the same
+neighbours. Every
 request does the real work (see benchmarks/_flow.py); the outcome counters read back
 from ``/metrics`` prove the answers were successes. The Redis database given is
 flushed first: point it at a scratch database.
@@ -28,6 +32,7 @@ Goals (issue 7): siteverify >= 45% of bare, submit >= 30%, p99 < 10 ms at half o
 from __future__ import annotations
 
 import argparse
+import statistics
 import sys
 import tempfile
 import urllib.request
@@ -62,19 +67,57 @@ P99_GOAL_MS = 10.0
 
 
 @dataclass(frozen=True)
-class StepFigures:
-    step: str
+class PeakPair:
+    """One round: the bare endpoint's peak, then Palisade's, each with its CPU."""
+
     bare_peak: WrkResult
+    bare_cpu: CpuUsed
     peak: WrkResult
-    half: WrkResult
-    bare_cpu: CpuUsed  # during the bare peak run
-    cpu: CpuUsed  # during Palisade's peak run
-    bare_fixed: WrkResult  # the bare endpoint sent one small fixed request
+    cpu: CpuUsed
+
+    def ratio(self) -> float:
+        return self.peak.requests_per_second / self.bare_peak.requests_per_second
 
     def cpu_ratio(self) -> float:
         bare_server, _, bare_wrk = self.bare_cpu.per_request_us(self.bare_peak.requests)
         server, redis_us, wrk = self.cpu.per_request_us(self.peak.requests)
         return (bare_server + bare_wrk) / (server + redis_us + wrk)
+
+
+@dataclass(frozen=True)
+class StepFigures:
+    step: str
+    rounds: list[PeakPair]
+    half: WrkResult
+    bare_fixed: WrkResult  # the bare endpoint sent one small fixed request
+
+    def ratio(self) -> float:
+        return statistics.median(r.ratio() for r in self.rounds)
+
+    def cpu_ratio(self) -> float:
+        return statistics.median(r.cpu_ratio() for r in self.rounds)
+
+    def bare_rate(self) -> float:
+        return statistics.median(r.bare_peak.requests_per_second for r in self.rounds)
+
+    def rate(self) -> float:
+        return statistics.median(r.peak.requests_per_second for r in self.rounds)
+
+    def cpu_us(self) -> tuple[float, float, float, float, float]:
+        """Medians per request: bare server, bare wrk, server, Redis, wrk."""
+        rows = [
+            (
+                r.bare_cpu.per_request_us(r.bare_peak.requests)[0],
+                r.bare_cpu.per_request_us(r.bare_peak.requests)[2],
+                *r.cpu.per_request_us(r.peak.requests),
+            )
+            for r in self.rounds
+        ]
+        a, b, c, d, e = (statistics.median(column) for column in zip(*rows, strict=True))
+        return a, b, c, d, e
+
+    def non_2xx(self) -> int:
+        return sum(r.peak.non_2xx for r in self.rounds) + self.half.non_2xx
 
 
 def palisade_command(port: int, workers: int, server_kind: str) -> list[str]:
@@ -179,22 +222,28 @@ def measure_step(
     bare_fixed = run_wrk(
         target.bare_url, bare_script(work), seconds=args.seconds, connections=CONNECTIONS
     )
-    bare_requests = workload.script(step, count, path="/bare")
-    with cpu_used(target.bare_pid, args.redis) as bare_cpu:
-        bare_peak = run_wrk(
-            target.bare_url, bare_requests, seconds=args.seconds, connections=CONNECTIONS
-        )
-    script = workload.script(step, count)
-    with cpu_used(target.palisade_pid, args.redis) as cpu:
-        peak = run_wrk(target.palisade_url, script, seconds=args.seconds, connections=CONNECTIONS)
+    rounds = []
+    for _ in range(args.rounds):
+        bare_requests = workload.script(step, count, path="/bare")
+        with cpu_used(target.bare_pid, args.redis) as bare_cpu:
+            bare_peak = run_wrk(
+                target.bare_url, bare_requests, seconds=args.seconds, connections=CONNECTIONS
+            )
+        script = workload.script(step, count)  # fresh bodies: a replay would be refused
+        with cpu_used(target.palisade_pid, args.redis) as cpu:
+            peak = run_wrk(
+                target.palisade_url, script, seconds=args.seconds, connections=CONNECTIONS
+            )
+        rounds.append(PeakPair(bare_peak, bare_cpu, peak, cpu))
+    peak_rate = statistics.median(r.peak.requests_per_second for r in rounds)
     half = run_wrk_at_rate(
         target.palisade_url,
         lambda: workload.script(step, count),
-        rate=peak.requests_per_second / 2,
+        rate=peak_rate / 2,
         seconds=args.seconds,
         connections=PACED_CONNECTIONS,
     )
-    return StepFigures(step, bare_peak, peak, half, bare_cpu, cpu, bare_fixed)
+    return StepFigures(step, rounds, half, bare_fixed)
 
 
 def report(
@@ -202,19 +251,19 @@ def report(
 ) -> None:
     print(
         f"\nserver={kind} workers={args.workers} store=redis ({args.redis}) seconds={args.seconds}"
-        f" clients={args.clients}"
+        f" clients={args.clients} rounds={args.rounds} (medians; range of the rounds' ratios)"
     )
     print(
-        f"{'step':<12}{'bare req/s':>11}{'req/s':>9}{'ratio':>8}{'goal':>7}"
+        f"{'step':<12}{'bare req/s':>11}{'req/s':>9}{'ratio':>8}{'range':>14}{'goal':>6}"
         f"{'non-2xx':>9}{'half-peak req/s':>17}{'p50 ms':>8}{'p99 ms':>8}"
     )
     for f in figures:
-        ratio = f.peak.requests_per_second / f.bare_peak.requests_per_second
+        ratios = [r.ratio() for r in f.rounds]
+        spread = f"{min(ratios):.1%}-{max(ratios):.1%}"
         goal = f"{GOALS[f.step]:.0%}" if f.step in GOALS else "-"
         print(
-            f"{f.step:<12}{f.bare_peak.requests_per_second:>11.0f}"
-            f"{f.peak.requests_per_second:>9.0f}{ratio:>8.1%}{goal:>7}"
-            f"{f.peak.non_2xx + f.half.non_2xx:>9}{f.half.requests_per_second:>17.0f}"
+            f"{f.step:<12}{f.bare_rate():>11.0f}{f.rate():>9.0f}{f.ratio():>8.1%}"
+            f"{spread:>14}{goal:>6}{f.non_2xx():>9}{f.half.requests_per_second:>17.0f}"
             f"{f.half.p50_ms:>8.2f}{f.half.p99_ms:>8.2f}"
         )
     print(
@@ -227,13 +276,12 @@ def report(
         f"{'CPU ratio':>11}{'fixed bare req/s':>18}{'ratio to it':>13}"
     )
     for f in figures:
-        bare_server, _, bare_wrk = f.bare_cpu.per_request_us(f.bare_peak.requests)
-        server_us, redis_us, wrk_us = f.cpu.per_request_us(f.peak.requests)
+        bare_server, bare_wrk, server_us, redis_us, wrk_us = f.cpu_us()
         fixed = f.bare_fixed.requests_per_second
         print(
             f"{f.step:<12}{bare_server:>12.0f}{bare_wrk:>9.0f}"
             f"{server_us:>8.0f}{redis_us:>7.0f}{wrk_us:>6.0f}{f.cpu_ratio():>11.1%}"
-            f"{fixed:>18.0f}{f.peak.requests_per_second / fixed:>13.1%}"
+            f"{fixed:>18.0f}{f.rate() / fixed:>13.1%}"
         )
     worst = max(f.half.p99_ms for f in figures)
     print(f"worst p99 at half of peak: {worst:.2f} ms (goal < {P99_GOAL_MS:g} ms)")
@@ -245,7 +293,8 @@ def main() -> int:
     )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--server", choices=["uvicorn", "granian", "both"], default="uvicorn")
-    parser.add_argument("--seconds", type=int, default=6)
+    parser.add_argument("--seconds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=3, help="peak pairs per step")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/14")
     parser.add_argument(
         "--steps", type=lambda text: text.split(","), default=list(STEPS), help="e.g. submit"
@@ -272,12 +321,10 @@ def main() -> int:
     if len(results) == 2:
         print("\ngranian / uvicorn, peak req/s (and each one's ratio to its own bare baseline):")
         for u, g in zip(results["uvicorn"], results["granian"], strict=True):
-            u_ratio = u.peak.requests_per_second / u.bare_peak.requests_per_second
-            g_ratio = g.peak.requests_per_second / g.bare_peak.requests_per_second
             print(
-                f"  {u.step:<12} uvicorn {u.peak.requests_per_second:>7.0f} ({u_ratio:.1%})"
-                f"  granian {g.peak.requests_per_second:>7.0f} ({g_ratio:.1%})"
-                f"  granian/uvicorn = {g.peak.requests_per_second / u.peak.requests_per_second:.2f}"
+                f"  {u.step:<12} uvicorn {u.rate():>7.0f} ({u.ratio():.1%})"
+                f"  granian {g.rate():>7.0f} ({g.ratio():.1%})"
+                f"  granian/uvicorn = {g.rate() / u.rate():.2f}"
             )
     return 0
 
