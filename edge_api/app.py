@@ -67,18 +67,18 @@ BODY_LIMITS = (
 def hot_routes() -> list[HotRoute]:
     """The endpoints that carry the traffic, served ahead of Starlette's layers."""
     return [
-        HotRoute("POST", "/siteverify", app=SiteverifyApp("hcaptcha")),
-        HotRoute("POST", "/turnstile/v0/siteverify", app=SiteverifyApp("turnstile")),
-        HotRoute("POST", "/recaptcha/api/siteverify", app=SiteverifyApp("recaptcha")),
-        HotRoute("POST", "/v1/submit", app=submit_app),
-        HotRoute("POST", "/v1/challenge", app=challenge_app),
+        HotRoute("POST", "/siteverify", SiteverifyApp("hcaptcha")),
+        HotRoute("POST", "/turnstile/v0/siteverify", SiteverifyApp("turnstile")),
+        HotRoute("POST", "/recaptcha/api/siteverify", SiteverifyApp("recaptcha")),
+        HotRoute("POST", "/v1/submit", submit_app),
+        HotRoute("POST", "/v1/challenge", challenge_app),
     ]
 
 
 def routes(hot: list[HotRoute]) -> list[BaseRoute]:
     # The hot routes too, so that other methods on their paths answer 405 as usual.
     return [
-        *(Route(r.path, r.target, methods=[r.method]) for r in hot),
+        *(Route(r.path, r.app, methods=[r.method]) for r in hot),
         Route("/v1/challenge", preflight, methods=["OPTIONS"]),
         Route("/v1/submit", preflight, methods=["OPTIONS"]),
         Route("/healthz", healthz, methods=["GET"]),
