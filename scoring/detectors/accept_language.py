@@ -13,12 +13,11 @@ from scoring.detectors._base import Detection, Verdict
 from scoring.result import RequestContext
 from scoring.schema import Environment
 
-__all__ = ["REASON", "detect", "primary_languages"]
+__all__ = ["CACHED_LENGTH", "REASON", "detect", "primary_languages"]
 
 REASON = "env.accept_language"
 
 
-@functools.lru_cache(maxsize=4096)  # few distinct headers: each is parsed once
 def primary_languages(header: str) -> tuple[str, ...]:
     """Primary subtags of an Accept-Language header, in header order, without ``*``."""
     out: list[str] = []
@@ -27,6 +26,12 @@ def primary_languages(header: str) -> tuple[str, ...]:
         if tag and tag != "*":
             out.append(tag.split("-", 1)[0])
     return tuple(out)
+
+
+# Few distinct headers: each is parsed once. A header has no length bound of its own,
+# so only those of a real browser's size are kept.
+CACHED_LENGTH = 512
+_cached_languages = functools.lru_cache(maxsize=4096)(primary_languages)
 
 
 def detect(env: Environment | None, ctx: RequestContext) -> Detection:
@@ -39,7 +44,8 @@ def detect(env: Environment | None, ctx: RequestContext) -> Detection:
         return Detection(Verdict.SUSPICIOUS, REASON)
     if not ctx.accept_language:
         return Detection(Verdict.UNKNOWN, REASON)
-    header = primary_languages(ctx.accept_language)
+    raw = ctx.accept_language
+    header = _cached_languages(raw) if len(raw) <= CACHED_LENGTH else primary_languages(raw)
     if not header:
         return Detection(Verdict.UNKNOWN, REASON)
     return Detection(Verdict.OK if header[0] == page[0] else Verdict.SUSPICIOUS, REASON)

@@ -177,3 +177,31 @@ def test_crafted_environments(
 def test_header_only_detector_runs_without_environment() -> None:
     assert verdict("headless_ua", None, RequestContext(user_agent="curl/8.5.0")) is Verdict.BOT
     assert verdict("headless_ua", None, RequestContext(user_agent=CHROME)) is Verdict.OK
+
+
+def test_long_headers_are_read_but_not_kept() -> None:
+    """The header values are cached up to a browser's size; longer ones are still read."""
+    from scoring.detectors import accept_language, headless_ua
+
+    padding = " x" * 2000
+    long_bot = RequestContext(user_agent=CHROME + padding + " HeadlessChrome/131")
+    before = headless_ua._names_marker.cache_info().currsize
+    assert verdict("headless_ua", None, long_bot) is Verdict.BOT
+    assert verdict("headless_ua", None, RequestContext(user_agent=CHROME + padding)) is Verdict.OK
+    assert headless_ua._names_marker.cache_info().currsize == before
+    assert verdict("headless_ua", None, RequestContext(user_agent="wget/1.21")) is Verdict.BOT
+    assert headless_ua._names_marker.cache_info().currsize == before + 1
+
+    long_header = "fr-FR," + ",".join(f"x{i};q=0.1" for i in range(400))
+    assert len(long_header) > accept_language.CACHED_LENGTH
+    languages_before = accept_language._cached_languages.cache_info().currsize
+    ctx = RequestContext(accept_language=long_header)
+    assert (
+        verdict("accept_language", env(languages=["fr"], worker_languages=["fr"]), ctx)
+        is Verdict.OK
+    )
+    assert (
+        verdict("accept_language", env(languages=["de"], worker_languages=["de"]), ctx)
+        is Verdict.SUSPICIOUS
+    )
+    assert accept_language._cached_languages.cache_info().currsize == languages_before
