@@ -75,8 +75,9 @@ class Guard:
         self._rep_ttl = settings.reputation_half_life * REPUTATION_TTL_HALF_LIVES
         self._fingerprint_key = fingerprint_key
         # Visitors on one browser build share their environment values: each distinct
-        # set is hashed once (its repr and HMAC cost 4-5 us; a hit, under 1).
-        self._fingerprint_of = functools.lru_cache(maxsize=4096)(self._hash_parts)
+        # set is hashed once (its repr and HMAC cost 4-5 us; a hit, under 1). The schema
+        # bounds a set at about 5 KB, so the cache at about 5 MB.
+        self._fingerprint_of = functools.lru_cache(maxsize=1024)(self._hash_parts)
         self._signals_ttl = settings.signals_replay_seconds
 
     # keys -----------------------------------------------------------------
