@@ -98,7 +98,8 @@ def split(events: Sequence[Event]) -> list[Sequence[Event]]:
     for _ in range(MAX_SCANNED):
         if press < 0:
             break
-        lo = max(code.rfind(1, 0, press), code.rfind(2, 0, press)) + 1
+        previous = code.rfind(1, 0, press)
+        lo = max(previous, code.rfind(2, 0, press)) + 1
         # Through this press's release, when it comes before the next button event.
         after = _next_button(code, press + 1)
         hi = after + 1 if after >= 0 and code[after] == 2 else press + 1
@@ -106,7 +107,7 @@ def split(events: Sequence[Event]) -> list[Sequence[Event]]:
             found.append(events[lo:hi])
             if len(found) == MAX_APPROACHES:
                 break
-        press = code.rfind(1, 0, press)
+        press = previous
     if not found:
         return [events]
     found.reverse()
