@@ -7,12 +7,13 @@ pluggable; :class:`NullSink` drops everything.
 
 from __future__ import annotations
 
-import hmac
 import ipaddress
 import socket
 from typing import Literal, Protocol
 
 import msgspec
+
+from edge_api._signing import mac
 
 __all__ = ["DecisionEvent", "EventSink", "NullSink", "SubnetHasher", "subnet_of"]
 
@@ -87,6 +88,6 @@ class SubnetHasher:
         if hashed is None:
             if len(self._cache) > 50_000:
                 self._cache.clear()
-            digest = hmac.digest(self._key, subnet.encode(), "sha256").hex()[:16]
+            digest = mac(self._key, subnet.encode()).hex()[:16]
             hashed = self._cache[subnet] = digest
         return hashed

@@ -7,13 +7,12 @@ cdata stays far under the 2048-character limit the compatible services promise.
 
 from __future__ import annotations
 
-import hmac
 import secrets
 from typing import Literal
 
 import msgspec
 
-from edge_api._signing import b64encode, open_envelope, seal
+from edge_api._signing import b64encode, mac, open_envelope, seal
 from edge_api.keys import KeyRing
 
 __all__ = ["MAX_TOKEN_LENGTH", "TokenCheck", "TokenClaims", "TokenService"]
@@ -71,7 +70,7 @@ class TokenService:
         if hashed is None:
             if len(self._ip_hashes) >= MAX_CACHED_IP_HASHES:
                 self._ip_hashes.clear()
-            hashed = b64encode(hmac.digest(self._ip_key, ip.encode(), "sha256")[:9])
+            hashed = b64encode(mac(self._ip_key, ip.encode())[:9])
             self._ip_hashes[ip] = hashed
         return hashed
 
