@@ -7,9 +7,7 @@ headless Chrome tell.
 
 from __future__ import annotations
 
-import functools
-
-from scoring.detectors._base import Detection, Verdict
+from scoring.detectors._base import CACHED_LENGTH, Detection, HeaderCache, Verdict
 from scoring.result import RequestContext
 from scoring.schema import Environment
 
@@ -28,10 +26,7 @@ def primary_languages(header: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-# Few distinct headers: each is parsed once. A header has no length bound of its own,
-# so only those of a real browser's size are kept.
-CACHED_LENGTH = 512
-_cached_languages = functools.lru_cache(maxsize=4096)(primary_languages)
+_cached_languages = HeaderCache(primary_languages)
 
 
 def detect(env: Environment | None, ctx: RequestContext) -> Detection:
@@ -44,8 +39,7 @@ def detect(env: Environment | None, ctx: RequestContext) -> Detection:
         return Detection(Verdict.SUSPICIOUS, REASON)
     if not ctx.accept_language:
         return Detection(Verdict.UNKNOWN, REASON)
-    raw = ctx.accept_language
-    header = _cached_languages(raw) if len(raw) <= CACHED_LENGTH else primary_languages(raw)
+    header = _cached_languages(ctx.accept_language)
     if not header:
         return Detection(Verdict.UNKNOWN, REASON)
     return Detection(Verdict.OK if header[0] == page[0] else Verdict.SUSPICIOUS, REASON)
