@@ -16,7 +16,10 @@ ranking is that of the product of the likelihood ratios, without claiming the
 approaches are independent (one person's, or one tool's, are not). A model may
 carry a calibration of that mean for each number of approaches (fitted in
 training on out-of-fold visits of the training users), so a score means the same
-whether the page saw one click or four.
+whether the page saw one click or four, and with it the weight of the evidence that
+the approaches are more alike than a person's (:mod:`scoring.consistency`): each
+approach of a tool with one configuration can pass for a person's, the set of them
+less often.
 
 Padding is a known limit: a bot that makes several human-like approaches and
 one of its own gets the mean of them; the lowest approach still gives the
@@ -43,7 +46,9 @@ __all__ = [
     "Calibration",
     "calibration_of",
     "combine",
+    "evidence_weight",
     "mean_logit",
+    "parse_calibration",
     "split",
 ]
 
@@ -115,16 +120,26 @@ def split(events: Sequence[Event]) -> list[Sequence[Event]]:
 
 
 # A model's per-count calibration of the mean logit: for k approaches,
-# ``sigmoid(scale * mean + shift)``, in its metadata under this key.
+# ``sigmoid(scale * mean + shift + weight * evidence)``, where ``evidence`` is how
+# much more alike the approaches are than people's (:mod:`scoring.consistency`;
+# models from before it carry no weight: 0), in its metadata under this key.
 CALIBRATION_KEY = "visit_calibration"
 
-Calibration = dict[int, tuple[float, float]]
+Calibration = dict[int, tuple[float, float, float]]
 
 
 def calibration_of(metadata: Mapping[str, str]) -> Calibration:
     """The per-count calibration a model carries (empty: the plain mean)."""
-    raw = json.loads(metadata.get(CALIBRATION_KEY, "{}"))
-    return {int(k): (float(v[0]), float(v[1])) for k, v in raw.items()}
+    return parse_calibration(json.loads(metadata.get(CALIBRATION_KEY, "{}")))
+
+
+def parse_calibration(raw: Mapping[str, Sequence[float]]) -> Calibration:
+    """A calibration from its JSON form (``{"k": [scale, shift, weight]}``; models from
+    before the consistency evidence have no weight)."""
+    return {
+        int(k): (float(v[0]), float(v[1]), float(v[2]) if len(v) > 2 else 0.0)
+        for k, v in raw.items()
+    }
 
 
 def mean_logit(p: Array) -> float:
@@ -133,14 +148,21 @@ def mean_logit(p: Array) -> float:
     return float(np.mean(np.log(q) - np.log1p(-q)))
 
 
-def combine(p: Array, calibration: Calibration | None = None) -> float:
+def evidence_weight(count: int, calibration: Calibration | None) -> float:
+    """The weight of the consistency evidence for ``count`` approaches (0: unused)."""
+    c = (calibration or {}).get(count)
+    return c[2] if c is not None else 0.0
+
+
+def combine(p: Array, calibration: Calibration | None = None, evidence: float = 0.0) -> float:
     """One P(human) from the approaches' P(human): the sigmoid of their mean logit,
-    scaled and shifted for their number when the model was calibrated for it.
+    scaled and shifted for their number when the model was calibrated for it, plus
+    the weighted evidence that they are more alike than a person's.
 
     The mean of several approaches' logits is not calibrated by the one-approach
     Platt scaling: people's visits vary less than their pieces, bots' agree more.
     """
     if p.size == 1:
         return float(p[0])
-    scale, shift = (calibration or {}).get(p.size, (1.0, 0.0))
-    return 1.0 / (1.0 + math.exp(-(scale * mean_logit(p) + shift)))
+    scale, shift, weight = (calibration or {}).get(p.size, (1.0, 0.0, 0.0))
+    return 1.0 / (1.0 + math.exp(-(scale * mean_logit(p) + shift + weight * evidence)))

@@ -1,5 +1,6 @@
 """Calibration fits (training only): Platt scaling of one approach's logit, and of the
-mean logit of several approaches for each number of them (:mod:`scoring.approaches`)."""
+mean logit of several approaches for each number of them, with the weight of their
+consistency evidence (:mod:`scoring.approaches`, :mod:`scoring.consistency`)."""
 
 from __future__ import annotations
 
@@ -24,22 +25,45 @@ def fit_platt(logit: Array, y: Array) -> tuple[float, float]:
     return round(float(lr.coef_[0, 0]), 9), round(float(lr.intercept_[0]), 9)
 
 
+def _fit_with_evidence(x: Array, evidence: Array, y: Array) -> tuple[float, float, float]:
+    from sklearn.linear_model import LogisticRegression
+
+    lr = LogisticRegression(C=1e4, max_iter=1000, class_weight="balanced")
+    lr.fit(np.column_stack([x, evidence]), y.astype(int))
+    scale, weight = (round(float(c), 9) for c in lr.coef_[0])
+    return scale, round(float(lr.intercept_[0]), 9), weight
+
+
 def fit_count_calibration(
-    visits: VisitSet, logit: Array, platt: tuple[float, float]
+    visits: VisitSet,
+    logit: Array,
+    platt: tuple[float, float],
+    evidence: Array | None = None,
+    keep: Array | None = None,
 ) -> dict[str, list[float]]:
     """For each number of approaches (2 and up), the Platt-style scale and shift of the
     mean of the served logits, fitted on out-of-fold visits (people and bots weighted
-    equally, as the single-approach calibration)."""
+    equally, as the single-approach calibration); with ``evidence`` (per visit and
+    prefix, :meth:`VisitSet.evidence`) also its weight, fitted jointly. ``keep``: the
+    visits to fit on (all when None)."""
     served = platt[0] * logit + platt[1]
-    by_count: dict[int, tuple[list[float], list[float]]] = {}
-    for spans, family in zip(visits.spans, visits.family.tolist(), strict=True):
-        for lo, hi in spans:
+    by_count: dict[int, tuple[list[float], list[float], list[float]]] = {}
+    chosen = np.ones(len(visits.spans), dtype=bool) if keep is None else keep
+    for v, (spans, family) in enumerate(zip(visits.spans, visits.family.tolist(), strict=True)):
+        if not chosen[v]:
+            continue
+        for k, (lo, hi) in enumerate(spans):
             if hi - lo >= 2:
-                xs, ys = by_count.setdefault(hi - lo, ([], []))
+                xs, es, ys = by_count.setdefault(hi - lo, ([], [], []))
                 xs.append(float(np.mean(served[lo:hi])))
+                es.append(0.0 if evidence is None else float(evidence[v, k]))
                 ys.append(1.0 if family == "human" else 0.0)
     out: dict[str, list[float]] = {}
-    for n, (xs, ys) in sorted(by_count.items()):
-        if len(set(ys)) == 2:
-            out[str(n)] = list(fit_platt(np.asarray(xs), np.asarray(ys)))
+    for n, (xs, es, ys) in sorted(by_count.items()):
+        if len(set(ys)) != 2:
+            continue
+        if evidence is None:
+            out[str(n)] = [*fit_platt(np.asarray(xs), np.asarray(ys)), 0.0]
+        else:
+            out[str(n)] = list(_fit_with_evidence(np.asarray(xs), np.asarray(es), np.asarray(ys)))
     return out

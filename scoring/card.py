@@ -137,12 +137,15 @@ def _visit_section(facts: dict[str, Any], visits: list[VisitMetrics]) -> list[st
         "## Visits of several approaches (held-out users, held-out families)",
         "",
         "The server scores every approach-and-click of a page's pointer section, up to "
-        f"{VISIT_SIZE}, and averages their logits (`scoring/approaches.py`). A person's "
+        f"{VISIT_SIZE}, averages their logits (`scoring/approaches.py`) and weighs how much "
+        "more alike they are than people's approaches (`scoring/consistency.py`, against "
+        "the training users' visits). A person's "
         f"visit here is {VISIT_SIZE} consecutive pieces of one recorded session; a bot's is "
         "one tool with one configuration making every piece from the same random state "
         "(`scoring/visits.py`); visits of k approaches are their first k pieces, joined "
         "into one section with pauses and cut by the server's own code. Trained families: "
-        "each scored by its leave-one-family-out model above; never-trained families: by "
+        "each scored by its leave-one-family-out model above, with a calibration and "
+        "consistency weight fitted without that family; never-trained families: by "
         "the shipped model.",
         "",
         format_visit_table(overall + sorted(per_user, key=lambda v: v.family.split(" (")[1])),
@@ -166,10 +169,11 @@ def _visit_section(facts: dict[str, Any], visits: list[VisitMetrics]) -> list[st
                 "trained families and the people's, weighted equally): ECE "
                 + ", ".join(f"{e:.3f} ({k + 1})" for k, e in enumerate(facts["visits_ece"]))
                 + " by number of approaches, with the model's calibration for each number "
-                "(`visit_calibration` in its metadata: the mean logit scaled and shifted, "
-                "fitted on out-of-fold visits of the training users: "
+                "(`visit_calibration` in its metadata: the mean logit x scaled and shifted, "
+                "plus the weighted consistency evidence e, fitted on out-of-fold visits of "
+                "the training users: "
                 + ", ".join(
-                    f"{n}: {v[0]:.3f} x + {v[1]:.3f}"
+                    f"{n}: {v[0]:.3f} x + {v[1]:.3f} + {v[2] if len(v) > 2 else 0.0:.3f} e"
                     for n, v in facts.get("count_calibration", {}).items()
                 )
                 + "); the plain mean: "

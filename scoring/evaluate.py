@@ -19,6 +19,7 @@ import numpy as np
 
 from scoring.approaches import calibration_of
 from scoring.botgen import FAMILIES, ghost_cursor_available
+from scoring.consistency import reference_of
 from scoring.dataset import MODEL_FEATURES, Split, build_split
 from scoring.features._grid import Array
 from scoring.metrics import (
@@ -143,8 +144,13 @@ def main(argv: list[str] | None = None) -> int:
         print()
         print("Visits of several approaches (pointer sections with 1..4 clicks):")
         calibration = calibration_of(model.metadata)
-        print(format_visit_table(visit_metrics(visits, model.predict, families, calibration)))
-        ece = visit_calibration(visits, model.predict, families, calibration)
+        evidence = visits.evidence(reference_of(model.metadata))
+        print(
+            format_visit_table(
+                visit_metrics(visits, model.predict, families, calibration, evidence)
+            )
+        )
+        ece = visit_calibration(visits, model.predict, families, calibration, evidence)
         print("ECE of the combined score: " + ", ".join(f"{e:.3f}" for e in ece))
     return 0
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from scoring import approaches
+from scoring import approaches, consistency
 from scoring.detectors import run_detectors
 from scoring.features import POINTER_MODEL_FEATURES, keys, pointer, scroll, touch
 from scoring.features._grid import Array
@@ -45,6 +45,9 @@ BOT_CAP = 0.05
 # Pointer scores below this explain themselves with reason codes.
 EXPLAIN_BELOW = 0.5
 MAX_FEATURE_REASONS = 3
+# A visit's approaches more alike than a person's (scoring.consistency) give the
+# reason code ``pointer.alike`` when that took at least this much off the log odds.
+ALIKE_LOGIT = -1.0
 _NAN_ROW = np.full(len(POINTER_MODEL_FEATURES), np.nan)
 
 ShadowHook = Callable[[str, str, float, float], None]
@@ -62,18 +65,28 @@ class ShadowStats:
 
 class _ModelNotes:
     """What the scorer reads from a model's metadata, once per model: the human 1st..99th
-    percentile per feature (for reason codes) and the per-count calibration of several
-    approaches."""
+    percentile per feature (for reason codes), the per-count calibration of several
+    approaches and the people's spreads their consistency is measured against."""
 
-    __slots__ = ("bounds", "calibration")
+    __slots__ = ("bounds", "calibration", "consistency")
 
     def __init__(self, model: OnnxModel) -> None:
         self.calibration = approaches.calibration_of(model.metadata)
+        self.consistency = consistency.reference_of(model.metadata)
         raw = json.loads(model.metadata.get("human_ranges", "{}"))
         self.bounds: list[tuple[str, float, float, float]] = []
         for name in model.feature_names:
             lo, hi = raw.get(name, [-math.inf, math.inf])
             self.bounds.append((name, float(lo), float(hi), max(float(hi) - float(lo), 1e-9)))
+
+    def combine(self, p: Array, rows: Array) -> tuple[float, bool]:
+        """The combined P(human) of one visit's approaches (``p``, their ``rows``), and
+        whether their sameness lowered it by at least :data:`ALIKE_LOGIT`."""
+        weight = approaches.evidence_weight(p.size, self.calibration)
+        if weight == 0.0 or self.consistency is None:
+            return approaches.combine(p, self.calibration), False
+        evidence = self.consistency.evidence(rows)
+        return approaches.combine(p, self.calibration, evidence), weight * evidence <= ALIKE_LOGIT
 
     def reasons(self, row: Array) -> list[str]:
         # Plain floats: 27 comparisons cost less than the numpy calls would.
@@ -161,8 +174,8 @@ class ModelScorer:
                 mine = scores[lo:hi]
                 # The reason codes describe the approach that looked least human.
                 worst = lo + mine.index(min(mine))
-                combined = approaches.combine(np.array(mine), notes.calibration)
-                out.append(self._combine(sig, ctx, combined, rows[worst], notes, version))
+                combined, alike = notes.combine(np.array(mine), np.vstack(rows[lo:hi]))
+                out.append(self._combine(sig, ctx, combined, rows[worst], notes, version, alike))
         return out
 
     def _notes_for(self, model: OnnxModel) -> _ModelNotes:
@@ -188,9 +201,9 @@ class ModelScorer:
             return
         # Compared per submit, as each model would have answered it.
         scored = [(lo, hi) for lo, hi in spans if hi > lo]
-        cp, cq = self._notes_for(active).calibration, self._notes_for(shadow).calibration
-        p = np.array([approaches.combine(p_rows[lo:hi], cp) for lo, hi in scored])
-        q = np.array([approaches.combine(q_rows[lo:hi], cq) for lo, hi in scored])
+        np_, nq = self._notes_for(active), self._notes_for(shadow)
+        p = np.array([np_.combine(p_rows[lo:hi], rows[lo:hi])[0] for lo, hi in scored])
+        q = np.array([nq.combine(q_rows[lo:hi], rows[lo:hi])[0] for lo, hi in scored])
         disagree = int(np.count_nonzero((p >= 0.5) != (q >= 0.5)))
         with self._lock:
             st = self.shadow_stats
@@ -211,6 +224,7 @@ class ModelScorer:
         row: Array,
         notes: _ModelNotes,
         version: str,
+        alike: bool = False,
     ) -> ScoreResult:
         reasons: list[str] = []
         env = signals.env if signals is not None else None
@@ -231,6 +245,8 @@ class ModelScorer:
             base = p_pointer
             if p_pointer < EXPLAIN_BELOW:
                 reasons.append("pointer.model")
+                if alike:
+                    reasons.append("pointer.alike")
                 reasons.extend(notes.reasons(row))
             others = (k_score, s_score, t_score)
         elif t_score is not None:

@@ -19,18 +19,20 @@ import json
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from scoring.approaches import CALIBRATION_KEY, calibration_of
+from scoring._fitting import fit, logit, oof_logit, proba
+from scoring.approaches import CALIBRATION_KEY, calibration_of, parse_calibration
 from scoring.botgen import EVALUATION_ONLY, TRAINING_SHARES
 from scoring.botgen.mixed import mix_parts
 from scoring.calibration import fit_count_calibration, fit_platt
 from scoring.card import write_card
+from scoring.consistency import CONSISTENCY_KEY, Reference
 from scoring.dataset import MODEL_FEATURES, Split, build_split, concat
 from scoring.evaluate import (
     DEFAULT_TEST_USERS,
@@ -54,56 +56,6 @@ __all__ = ["main"]
 DEFAULT_CALIB_USERS = ("user15",)
 
 
-def _fit(split: Split, seed: int, trees: int) -> Any:
-    import lightgbm as lgb
-
-    # Small trees on half the features each: measured on families left out of
-    # training, they generalise better than 15-leaf trees on 80% of the features
-    # (bezier +3, tween and minimum-jerk +2 points caught, over three seeds).
-    model = lgb.LGBMClassifier(
-        n_estimators=trees,
-        learning_rate=0.05,
-        num_leaves=7,
-        max_depth=4,
-        min_child_samples=30,
-        subsample=0.8,
-        subsample_freq=1,
-        colsample_bytree=0.5,
-        reg_lambda=1.0,
-        class_weight="balanced",
-        random_state=seed,
-        n_jobs=1,
-        deterministic=True,
-        force_col_wise=True,
-        verbose=-1,
-    )
-    model.fit(split.X.astype(np.float32), split.y.astype(int))
-    return model
-
-
-def _logit(model: Any, X: Array) -> Array:
-    p = model.predict_proba(X.astype(np.float32))[:, 1]
-    p = np.clip(p, 1e-6, 1.0 - 1e-6)
-    return np.asarray(np.log(p / (1.0 - p)))
-
-
-def _oof_logit(split: Split, seed: int, trees: int, visits: VisitSet) -> tuple[Array, Array]:
-    """Logit of every row from a model trained without its user (bots go with the
-    user whose piece they were built on): what a model makes of people it has not seen.
-    The same models give the logit of every row of ``visits`` (the same users')."""
-    out = np.zeros(split.y.size)
-    out_visits = np.zeros(visits.rows.shape[0])
-    row_users = visits.row_users()
-    for user in sorted(set(split.user.tolist())):
-        mine = split.user == user
-        model = _fit(split.select(~mine), seed, trees)
-        out[mine] = _logit(model, split.X[mine])
-        theirs = row_users == user
-        if theirs.any():
-            out_visits[theirs] = _logit(model, visits.rows[theirs])
-    return out, out_visits
-
-
 def _human_ranges(split: Split) -> dict[str, list[float]]:
     """1st and 99th percentile of each feature over training humans (for reason codes)."""
     humans = split.X[split.y == 1.0]
@@ -115,8 +67,24 @@ def _human_ranges(split: Split) -> dict[str, list[float]]:
     }
 
 
+@dataclass(frozen=True, slots=True)
+class _VisitData:
+    """The held-out users' visits with their consistency evidence, and the training
+    users' visits (their calibration is fitted on) with out-of-fold evidence."""
+
+    test: VisitSet
+    test_evidence: Array
+    fit: VisitSet
+    fit_evidence: Array
+
+
 def _lofo(
-    train: Split, test: Split, visits: VisitSet, families: tuple[str, ...], seed: int, trees: int
+    train: Split,
+    test: Split,
+    visits: _VisitData,
+    families: tuple[str, ...],
+    seed: int,
+    trees: int,
 ) -> tuple[list[FamilyMetrics], list[VisitMetrics]]:
     rows: list[FamilyMetrics] = []
     per_user: list[FamilyMetrics] = []
@@ -125,17 +93,27 @@ def _lofo(
     for fam in families:
         # Without the family and without every recombination that uses it.
         keep = np.array([fam not in mix_parts(str(f)) for f in train.family.tolist()])
-        model = _fit(train.select(keep), seed, trees)
-        scores = _proba(model, test.X)
+        model = fit(train.select(keep), seed, trees)
+        scores = proba(model, test.X)
         rows.append(family_metrics(scores, test, fam))
         per_user += [family_metrics(scores, test, fam, u) for u in users]
-        by_visit += visit_metrics(visits, partial(_proba, model), (fam,))
+        # The combination of approaches is fitted without the family too: out-of-fold
+        # logits of models that never saw it, on the training users' other visits.
+        _, oof_visits = oof_logit(train, seed, trees, visits.fit, keep)
+        calibration = parse_calibration(
+            fit_count_calibration(
+                visits.fit,
+                oof_visits,
+                (1.0, 0.0),
+                visits.fit_evidence,
+                keep=visits.fit.family != fam,
+            )
+        )
+        by_visit += visit_metrics(
+            visits.test, partial(proba, model), (fam,), calibration, visits.test_evidence
+        )
         print(f"  held-out family {fam}: AUC {rows[-1].auc:.4f}", file=sys.stderr)
     return rows + per_user, by_visit
-
-
-def _proba(model: Any, X: Array) -> Array:
-    return np.asarray(model.predict_proba(X.astype(np.float32))[:, 1], dtype=np.float64)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -232,12 +210,9 @@ def main(argv: list[str] | None = None) -> int:
         bot_visits=args.visits,
     )
     print(f"built visits in {time.monotonic() - started:.0f} s", file=sys.stderr)
-    lofo, lofo_visits = (
-        ([], []) if args.no_lofo else _lofo(train, test, visits, trained, args.seed, args.trees)
-    )
-    final = _fit(train, args.seed, args.trees)
     # Visits of the training users' own pieces: the per-count calibration of the
-    # combined score is fitted on them, out of fold like Platt scaling.
+    # combined score is fitted on them, out of fold like Platt scaling, and their
+    # people's visits are the consistency reference the model carries.
     fit_visits = build_visits(
         args.human,
         sorted(set(train.user.tolist())),
@@ -247,13 +222,24 @@ def main(argv: list[str] | None = None) -> int:
         max_sessions=ms,
         bot_visits=args.visits // 2,
     )
+    consistency = fit_visits.reference()
+    reference = Reference.from_json(consistency)
+    visit_data = _VisitData(
+        visits, visits.evidence(reference), fit_visits, fit_visits.oof_evidence()
+    )
+    lofo, lofo_visits = (
+        ([], []) if args.no_lofo else _lofo(train, test, visit_data, trained, args.seed, args.trees)
+    )
+    final = fit(train, args.seed, args.trees)
     if pool_calib:
-        oof, oof_visits = _oof_logit(train, args.seed, args.trees, fit_visits)
+        oof, oof_visits = oof_logit(train, args.seed, args.trees, fit_visits)
         platt = fit_platt(oof, train.y)
     else:
-        platt = fit_platt(_logit(final, calib.X), calib.y)
-        oof_visits = _logit(final, fit_visits.rows)
-    count_calibration = fit_count_calibration(fit_visits, oof_visits, platt)
+        platt = fit_platt(logit(final, calib.X), calib.y)
+        oof_visits = logit(final, fit_visits.rows)
+    count_calibration = fit_count_calibration(
+        fit_visits, oof_visits, platt, visit_data.fit_evidence
+    )
     meta = {
         "seed": args.seed,
         "families": list(trained),
@@ -262,6 +248,7 @@ def main(argv: list[str] | None = None) -> int:
         "test_users": test_users,
         "human_ranges": _human_ranges(train),
         CALIBRATION_KEY: count_calibration,
+        CONSISTENCY_KEY: consistency,
     }
     content = _export(final, platt, meta)
     model = OnnxModel(content)
@@ -275,8 +262,12 @@ def main(argv: list[str] | None = None) -> int:
     unseen = [f for f in families if f in EVALUATION_ONLY]
     never = _per_family(scores, test, unseen, test_users)
     shipped_calibration = calibration_of(model.metadata)
-    never_visits = visit_metrics(visits, model.predict, tuple(unseen), shipped_calibration)
-    visits_ece = visit_calibration(visits, model.predict, trained, shipped_calibration)
+    never_visits = visit_metrics(
+        visits, model.predict, tuple(unseen), shipped_calibration, visit_data.test_evidence
+    )
+    visits_ece = visit_calibration(
+        visits, model.predict, trained, shipped_calibration, visit_data.test_evidence
+    )
     visits_ece_plain = visit_calibration(visits, model.predict, trained)
     known = ~np.isin(test.family, unseen)
 

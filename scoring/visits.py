@@ -13,8 +13,10 @@ for every move is easier.
 
 Each visit is then scored the way the server scores it: the pieces joined into
 one pointer section, cut by :func:`scoring.approaches.split`, one model row per
-approach, the logits averaged by :func:`scoring.approaches.combine`. Visits of
-``k`` approaches are the first ``k`` pieces.
+approach, the logits averaged by :func:`scoring.approaches.combine` with the
+approaches' consistency evidence (:mod:`scoring.consistency`, against a reference
+of people's visits made here too). Visits of ``k`` approaches are the first ``k``
+pieces.
 """
 
 from __future__ import annotations
@@ -22,11 +24,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from scoring import approaches
 from scoring.botgen import generate
+from scoring.consistency import Reference, fit_reference
 from scoring.dataset import bot_job, click_timing, jitter_moves, with_click_timing
 from scoring.features import pointer
 from scoring.features._grid import Array
@@ -70,14 +74,63 @@ class VisitSet:
     family: np.ndarray
     user: np.ndarray
 
-    def combined(self, p_rows: Array, calibration: approaches.Calibration | None = None) -> Array:
-        """``(visits, VISIT_SIZE)`` combined scores from one score per row."""
+    def combined(
+        self,
+        p_rows: Array,
+        calibration: approaches.Calibration | None = None,
+        evidence: Array | None = None,
+    ) -> Array:
+        """``(visits, VISIT_SIZE)`` combined scores from one score per row (and the
+        consistency evidence of every visit prefix, :meth:`evidence`)."""
+        ev = np.zeros((len(self.spans), VISIT_SIZE)) if evidence is None else evidence
         return np.array(
             [
-                [approaches.combine(p_rows[lo:hi], calibration) for lo, hi in spans]
-                for spans in self.spans
+                [
+                    approaches.combine(p_rows[lo:hi], calibration, float(ev[v, k]))
+                    for k, (lo, hi) in enumerate(spans)
+                ]
+                for v, spans in enumerate(self.spans)
             ]
         )
+
+    def reference(self, exclude_user: str | None = None) -> dict[str, Any]:
+        """The consistency reference (:mod:`scoring.consistency`) of the people's
+        visits here, without ``exclude_user``'s."""
+        human_rows: list[Array] = []
+        by_count: dict[int, list[Array]] = {}
+        for spans, family, user in zip(
+            self.spans, self.family.tolist(), self.user.tolist(), strict=True
+        ):
+            if family != "human" or user == exclude_user:
+                continue
+            human_rows.append(self.rows[spans[-1][0] : spans[-1][1]])
+            for lo, hi in spans:
+                if hi - lo >= 2:
+                    by_count.setdefault(hi - lo, []).append(self.rows[lo:hi])
+        if not human_rows:  # no people: a reference that is never evidence
+            return {"scale": [1.0] * self.rows.shape[1], "quantiles": {}}
+        return fit_reference(np.vstack(human_rows), by_count)
+
+    def evidence(self, reference: Reference | None) -> Array:
+        """``(visits, VISIT_SIZE)`` consistency evidence of every visit prefix (0 for
+        one approach, or without a reference)."""
+        out = np.zeros((len(self.spans), VISIT_SIZE))
+        if reference is None:
+            return out
+        for v, spans in enumerate(self.spans):
+            for k, (lo, hi) in enumerate(spans):
+                if hi - lo >= 2:
+                    out[v, k] = reference.evidence(self.rows[lo:hi])
+        return out
+
+    def oof_evidence(self) -> Array:
+        """:meth:`evidence` of each user's visits against a reference of the other
+        users' people: what the evidence of a person the reference never saw looks like."""
+        out = np.zeros((len(self.spans), VISIT_SIZE))
+        for user in sorted(set(self.user.tolist())):
+            mine = self.user == user
+            out[mine] = self.evidence(Reference.from_json(self.reference(user)))[mine]
+        return out
 
     def row_users(self) -> np.ndarray:
         """The user of every row (a visit's rows are all its user's)."""
@@ -181,10 +234,11 @@ def visit_metrics(
     score_rows: Callable[[Array], Array],
     families: tuple[str, ...],
     calibration: approaches.Calibration | None = None,
+    evidence: Array | None = None,
 ) -> list[VisitMetrics]:
     """Per family: AUC and bots caught at 1% of people challenged, per visit length;
     then the same on each user's visits alone (``family (user)``: one capture rate)."""
-    combined = visits.combined(score_rows(visits.rows), calibration)
+    combined = visits.combined(score_rows(visits.rows), calibration, evidence)
     users = sorted(set(visits.user.tolist()))
     out: list[VisitMetrics] = []
     for user in (None, *users):
@@ -211,10 +265,11 @@ def visit_calibration(
     score_rows: Callable[[Array], Array],
     families: tuple[str, ...],
     calibration: approaches.Calibration | None = None,
+    evidence: Array | None = None,
 ) -> tuple[float, ...]:
     """ECE of the combined score per visit length: people's visits and ``families``'
     weighted equally, as the single-approach calibration is read."""
-    combined = visits.combined(score_rows(visits.rows), calibration)
+    combined = visits.combined(score_rows(visits.rows), calibration, evidence)
     keep = np.isin(visits.family, ("human", *families))
     y = (visits.family[keep] == "human").astype(np.float64)
     return tuple(expected_calibration_error(combined[keep, k], y) for k in range(VISIT_SIZE))

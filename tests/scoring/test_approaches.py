@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from scoring import RequestContext, approaches, load_default_scorer
+from scoring.consistency import reference_of
 from scoring.features import pointer
 from scoring.model_scorer import ModelScorer
 from tests.scoring.conftest import line_events, signals
@@ -98,11 +99,22 @@ def test_combine_is_the_sigmoid_of_the_mean_logit() -> None:
     assert approaches.combine(p) == pytest.approx(expected)
     assert approaches.combine(np.array([0.37])) == 0.37
     # A model's calibration for that number of approaches scales and shifts the mean.
-    calibrated = approaches.combine(p, {3: (2.0, -0.5), 2: (9.0, 9.0)})
+    calibrated = approaches.combine(p, {3: (2.0, -0.5, 0.0), 2: (9.0, 9.0, 0.0)})
     assert calibrated == pytest.approx(1.0 / (1.0 + math.exp(-(2.0 * sum(logit) / 3.0 - 0.5))))
+    # With the weight of the approaches' consistency evidence.
+    weighted = approaches.combine(p, {3: (2.0, -0.5, 1.5)}, evidence=-0.4)
+    assert weighted == pytest.approx(
+        1.0 / (1.0 + math.exp(-(2.0 * sum(logit) / 3.0 - 0.5 - 1.5 * 0.4)))
+    )
+    # Models from before the evidence carry two numbers: its weight is 0.
     assert approaches.calibration_of({"visit_calibration": '{"3": [2.0, -0.5]}'}) == {
-        3: (2.0, -0.5)
+        3: (2.0, -0.5, 0.0)
     }
+    assert approaches.calibration_of({"visit_calibration": '{"2": [1.0, 0.5, 2.5]}'}) == {
+        2: (1.0, 0.5, 2.5)
+    }
+    assert approaches.evidence_weight(2, {2: (1.0, 0.5, 2.5)}) == 2.5
+    assert approaches.evidence_weight(3, {2: (1.0, 0.5, 2.5)}) == 0.0
     assert approaches.calibration_of({}) == {}
     # A rounded 0 or 1 does not decide the mean alone.
     assert 0.0 < approaches.combine(np.array([0.0, 0.99, 0.99, 0.99])) < 0.5
@@ -118,9 +130,13 @@ def test_the_score_combines_each_approach_scored_alone(scorer: ModelScorer) -> N
     alone = [scorer.score(signals(pointer=x), CTX).channels["pointer"] for x in (a, b)]
     both = scorer.score(signals(pointer=_visit(a, b)), CTX)
     assert alone[0] is not None and alone[1] is not None
-    calibration = approaches.calibration_of(scorer.registry.models.active.metadata)
+    metadata = scorer.registry.models.active.metadata
+    calibration = approaches.calibration_of(metadata)
+    reference = reference_of(metadata)
+    rows = np.vstack([pointer.extract(x)[1:] for x in (a, b)])
+    evidence = reference.evidence(rows) if reference is not None else 0.0
     assert both.channels["pointer"] == pytest.approx(
-        approaches.combine(np.array(alone), calibration), abs=1e-3
+        approaches.combine(np.array(alone), calibration, evidence), abs=1e-3
     )
     if not calibration:
         lo, hi = sorted(alone)

@@ -50,9 +50,10 @@ def test_the_mean_of_three_is_sharpened_and_fits_better_than_the_plain_mean() ->
     visits, logits = _visits(rng, 4000)
     fitted = fit_count_calibration(visits, logits, (1.0, 0.0))
     assert set(fitted) == {"3"}  # one approach keeps its own Platt scaling
-    scale, shift = fitted["3"]
+    scale, shift, weight = fitted["3"]
     assert scale == pytest.approx(3.0, abs=0.3) and shift == pytest.approx(0.0, abs=0.15)
-    calibration = {3: (scale, shift)}
+    assert weight == 0.0  # no consistency evidence given
+    calibration = {3: (scale, shift, weight)}
     y = (visits.family == "human").astype(float)
     plain = visits.combined(1.0 / (1.0 + np.exp(-logits)))[:, 1]
     calibrated = visits.combined(1.0 / (1.0 + np.exp(-logits)), calibration)[:, 1]
@@ -61,3 +62,24 @@ def test_the_mean_of_three_is_sharpened_and_fits_better_than_the_plain_mean() ->
     lo, hi = visits.spans[0][1]
     p = 1.0 / (1.0 + np.exp(-logits[lo:hi]))
     assert approaches.combine(p, calibration) == pytest.approx(calibrated[0])
+
+
+def test_the_weight_of_consistency_evidence_is_fitted_with_the_mean() -> None:
+    rng = np.random.default_rng(5)
+    visits, logits = _visits(rng, 4000)
+    bots = visits.family != "human"
+    # Evidence that adds what the logits do not know: a bot's is lower by 1 on average,
+    # in log-odds units of 2 (two normals of unit variance, means 0 and -1).
+    evidence = np.zeros((len(visits.spans), 4))
+    evidence[:, 1] = np.where(bots, -1.0, 0.0) + rng.normal(0.0, 1.0, bots.size)
+    fitted = fit_count_calibration(visits, logits, (1.0, 0.0), evidence)
+    scale, _, weight = fitted["3"]
+    assert scale == pytest.approx(3.0, abs=0.3) and weight == pytest.approx(1.0, abs=0.15)
+    # Only the chosen visits: without the bots' there is nothing to fit.
+    assert fit_count_calibration(visits, logits, (1.0, 0.0), evidence, keep=~bots) == {}
+    y = (~bots).astype(float)
+    p = 1.0 / (1.0 + np.exp(-logits))
+    cal = approaches.parse_calibration(fitted)
+    without = approaches.parse_calibration(fit_count_calibration(visits, logits, (1.0, 0.0)))
+    with_evidence = visits.combined(p, cal, evidence)[:, 1]
+    assert _log_loss(with_evidence, y) < _log_loss(visits.combined(p, without)[:, 1], y) - 0.02

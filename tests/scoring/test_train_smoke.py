@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from scoring import approaches
+from scoring.consistency import reference_of
 from scoring.model import OnnxModel
 from scoring.registry import ModelRegistry
 
@@ -57,7 +58,12 @@ def test_tiny_training_run_writes_a_loadable_model_and_card(tmp_path: Path) -> N
     calibration = approaches.calibration_of(model.metadata)
     assert calibration and set(calibration) <= {2, 3, 4}
     assert {str(n) for n in calibration} == set(metrics["count_calibration"])
-    assert all(scale > 0 for scale, _ in calibration.values())
+    assert all(scale > 0 for scale, _, _ in calibration.values())
+    # And the people's spreads its consistency evidence is read against.
+    reference = reference_of(model.metadata)
+    assert reference is not None and set(reference.quantiles) <= {2, 3, 4}
+    assert reference.scale.shape == (len(model.feature_names),)
+    assert "consistency" in card
 
 
 def test_the_calibration_user_trains_too_unless_told_not(tmp_path: Path) -> None:
