@@ -28,6 +28,8 @@ from scoring import (
     load_default_scorer,
 )
 from scoring.botgen._tween import TWEENS
+from scoring.consistency import reference_of
+from scoring.features import pointer as pointer_features
 from tests.browser.conftest import (
     SHOP_HOST,
     ServePage,
@@ -217,9 +219,19 @@ def test_every_click_on_the_page_is_scored(
     assert len(alone) == 3, alone
     combined = shipped_scorer.score(signals, RequestContext()).channels["pointer"]
     assert combined is not None
-    calibration = approaches.calibration_of(shipped_scorer.registry.models.active.metadata)
+    metadata = shipped_scorer.registry.models.active.metadata
+    calibration = approaches.calibration_of(metadata)
+    # With how much more alike the three approaches are than a person's.
+    reference = reference_of(metadata)
+    assert reference is not None
+    rows = np.vstack(
+        [pointer_features.extract(part)[1:] for part in approaches.split(signals.pointer)]
+    )
+    evidence = reference.evidence(rows)
     # The approaches' scores are rounded to 4 places; the calibration scales that by ~2.
-    assert combined == pytest.approx(approaches.combine(np.array(alone), calibration), abs=1e-3)
+    assert combined == pytest.approx(
+        approaches.combine(np.array(alone), calibration, evidence), abs=1e-3
+    )
     assert ("pointer.model" in answer["score_reason"]) == (combined < 0.5), (answer, alone)
     if scripted:
         assert combined < 0.5, alone
