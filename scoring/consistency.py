@@ -15,8 +15,10 @@ than people's visits showed). The evidence is the mean over features of
 ``log(2p)`` where ``p < 0.5``, else 0: one-sided, because only unusual sameness
 says "tool" (a visit more varied than people's is not evidence either way). A
 feature with fewer than two values in the visit adds 0: a missing signal is no
-evidence. The evidence is 0 for a visit of people and at most 0; how much it moves
-the score is the weight fitted with the per-count calibration
+evidence. Features that scale with the movement's length (its duration, path,
+speeds; :data:`LAYOUT_FEATURES`) are left out: how alike they are follows the page's
+layout (a form's fields evenly spaced), not who moves. The evidence is at most 0;
+how much it moves the score is the weight fitted with the per-count calibration
 (:mod:`scoring.approaches`).
 """
 
@@ -31,20 +33,42 @@ import numpy as np
 
 from scoring.features._grid import Array
 
-__all__ = ["CONSISTENCY_KEY", "LEVELS", "Reference", "fit_reference", "reference_of", "spreads"]
+__all__ = [
+    "CONSISTENCY_KEY",
+    "LAYOUT_FEATURES",
+    "LEVELS",
+    "Reference",
+    "fit_reference",
+    "reference_of",
+    "spreads",
+]
 
 # Where the model carries the reference, in its ONNX metadata.
 CONSISTENCY_KEY = "visit_consistency"
 # Lower-tail shares of people's visits kept per feature: dense where the evidence
 # is, none above the median (one-sided).
 LEVELS = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.35, 0.5)
+# People on a page whose targets are evenly spaced make approaches of one length:
+# these spreads would call them a tool. Leaving them out changed the held-out
+# figures by less than a point (docs/scoring.md).
+LAYOUT_FEATURES = frozenset(
+    {
+        "pointer.duration",
+        "pointer.path_len",
+        "pointer.displacement",
+        "pointer.speed_mean",
+        "pointer.speed_max",
+        "pointer.speed_max_60ms",
+        "pointer.path_fit_px",
+    }
+)
 # Spreads are compared on a log scale; this keeps "identical" finite.
 _SPREAD_FLOOR = 1e-3
 # log(2p) for a spread below each level's quantile (rounded up to that level), and
 # 0 at or above the median.
 _LOG_2P = np.log(2.0 * np.array((*LEVELS, 0.5)))
-# The quantiles of a feature people never show twice in a visit: every spread
-# reaches them, so it is never evidence.
+# The quantiles of a feature people never show twice in a visit, or one left out:
+# every spread reaches them, so it is never evidence.
 _NEVER = -1e9
 
 
@@ -117,10 +141,14 @@ def reference_of(metadata: Mapping[str, str]) -> Reference | None:
 
 
 def fit_reference(
-    human_rows: Array, visits_by_count: Mapping[int, Sequence[Array]]
+    human_rows: Array,
+    visits_by_count: Mapping[int, Sequence[Array]],
+    feature_names: Sequence[str] = (),
 ) -> dict[str, Any]:
     """The JSON a model carries (training only): ``scale`` from people's approach rows,
-    then for each number of approaches the quantiles of people's visits' spreads."""
+    then for each number of approaches the quantiles of people's visits' spreads
+    (none for the :data:`LAYOUT_FEATURES` among ``feature_names``: never evidence)."""
+    layout = {i for i, name in enumerate(feature_names) if name in LAYOUT_FEATURES}
     q75, q25 = np.nanpercentile(human_rows, [75.0, 25.0], axis=0)
     iqr = q75 - q25
     scale = np.where(np.isfinite(iqr) & (iqr > 1e-9), iqr, 1.0)
@@ -132,7 +160,10 @@ def fit_reference(
         per_feature = []
         for j in range(s.shape[1]):
             mine = s[present[:, j], j]
-            values = np.quantile(mine, LEVELS) if mine.size else np.full(len(LEVELS), _NEVER)
+            if mine.size and j not in layout:
+                values = np.quantile(mine, LEVELS)
+            else:
+                values = np.full(len(LEVELS), _NEVER)
             per_feature.append([round(float(v), 6) for v in values])
         quantiles[str(k)] = per_feature
     return {"scale": [round(float(v), 9) for v in scale], "quantiles": quantiles}

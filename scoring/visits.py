@@ -32,7 +32,7 @@ from scoring import approaches
 from scoring.botgen import generate
 from scoring.consistency import Reference, fit_reference
 from scoring.dataset import bot_job, click_timing, jitter_moves, with_click_timing
-from scoring.features import pointer
+from scoring.features import POINTER_MODEL_FEATURES, pointer
 from scoring.features._grid import Array
 from scoring.humans import HumanPiece, load_user_pieces
 from scoring.metrics import auc, catch_rate, expected_calibration_error
@@ -109,7 +109,7 @@ class VisitSet:
                     by_count.setdefault(hi - lo, []).append(self.rows[lo:hi])
         if not human_rows:  # no people: a reference that is never evidence
             return {"scale": [1.0] * self.rows.shape[1], "quantiles": {}}
-        return fit_reference(np.vstack(human_rows), by_count)
+        return fit_reference(np.vstack(human_rows), by_count, POINTER_MODEL_FEATURES)
 
     def evidence(self, reference: Reference | None) -> Array:
         """``(visits, VISIT_SIZE)`` consistency evidence of every visit prefix (0 for

@@ -11,6 +11,7 @@ import pytest
 from scoring import RequestContext, load_default_scorer
 from scoring.consistency import (
     CONSISTENCY_KEY,
+    LAYOUT_FEATURES,
     LEVELS,
     Reference,
     fit_reference,
@@ -131,6 +132,21 @@ def _people_visits(count: int) -> list[list[list[list[float]]]]:
         [[t, x, y, int(k)] for t, x, y, k in to_browser(p.events, rng).tolist()] for p in pieces
     ]
     return [paths[i : i + 4] for i in range(0, 4 * count, 4)]
+
+
+def test_features_that_follow_the_page_layout_are_never_evidence() -> None:
+    """On a form with evenly spaced fields a person's approaches are all one length:
+    their durations and speeds agree because of the page, not because of a tool."""
+    rng = np.random.default_rng(7)
+    names = ("pointer.duration", "pointer.straightness")
+    people = [rng.normal(0.0, 1.0, (2, 2)) for _ in range(1000)]
+    fitted = fit_reference(np.vstack(people), {2: people}, names)
+    ref = Reference.from_json(fitted)
+    same_length = np.array([[3.0, 0.0], [3.0, 2.0]])  # alike duration, varied path
+    assert ref.evidence(same_length) == 0.0
+    same_path = np.array([[0.0, 0.5], [2.0, 0.5]])
+    assert ref.evidence(same_path) == pytest.approx(math.log(2 * LEVELS[0]) / 2)
+    assert {"pointer.duration", "pointer.displacement", "pointer.speed_max"} <= LAYOUT_FEATURES
 
 
 def test_the_shipped_model_reads_one_approach_made_four_times_as_a_tool() -> None:
