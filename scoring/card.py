@@ -173,7 +173,7 @@ def _visit_section(facts: dict[str, Any], visits: list[VisitMetrics]) -> list[st
                 "plus the weighted consistency evidence e, fitted on out-of-fold visits of "
                 "the training users: "
                 + ", ".join(
-                    f"{n}: {v[0]:.3f} x + {v[1]:.3f} + {v[2] if len(v) > 2 else 0.0:.3f} e"
+                    f"{n}: {v[0]:.3f} x + {v[1]:.3f} + {v[2]:.3f} e"
                     for n, v in facts.get("count_calibration", {}).items()
                 )
                 + "); the plain mean: "

@@ -174,7 +174,7 @@ class ModelScorer:
                 mine = scores[lo:hi]
                 # The reason codes describe the approach that looked least human.
                 worst = lo + mine.index(min(mine))
-                combined, alike = notes.combine(np.array(mine), np.vstack(rows[lo:hi]))
+                combined, alike = notes.combine(np.array(mine), batch[lo:hi])
                 out.append(self._combine(sig, ctx, combined, rows[worst], notes, version, alike))
         return out
 
