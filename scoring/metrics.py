@@ -11,6 +11,7 @@ __all__ = [
     "balanced_weights",
     "calibration_table",
     "catch_rate",
+    "catch_rate_interval",
     "expected_calibration_error",
 ]
 
@@ -41,6 +42,34 @@ def catch_rate(human: Array, bot: Array, challenged: float = 0.01) -> tuple[floa
         threshold,
         float(np.mean(human <= threshold)),
     )
+
+
+def catch_rate_interval(
+    human: Array,
+    bot: Array,
+    clusters: Array,
+    seed: int,
+    *,
+    challenged: float = 0.01,
+    resamples: int = 400,
+    level: float = 0.95,
+) -> tuple[float, float]:
+    """Bootstrap interval of :func:`catch_rate`'s share caught: people resampled by
+    ``clusters`` (one per person's score; a recorded session's visits are not
+    independent of each other), bots one by one. Both sides move: at 1% of people the
+    threshold rests on a dozen of them."""
+    rng = np.random.default_rng(seed)
+    _, cluster_of = np.unique(clusters, return_inverse=True)
+    members = [np.flatnonzero(cluster_of == c) for c in range(int(cluster_of.max()) + 1)]
+    caught = np.empty(resamples)
+    for i in range(resamples):
+        chosen = rng.integers(len(members), size=len(members))
+        people = human[np.concatenate([members[c] for c in chosen])]
+        bots = bot[rng.integers(bot.size, size=bot.size)]
+        caught[i] = catch_rate(people, bots, challenged)[0]
+    tail = (1.0 - level) / 2.0
+    lo, hi = np.quantile(caught, [tail, 1.0 - tail])
+    return float(lo), float(hi)
 
 
 def balanced_weights(y: Array) -> Array:

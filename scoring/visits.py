@@ -35,7 +35,7 @@ from scoring.dataset import bot_job, click_timing, jitter_moves, with_click_timi
 from scoring.features import POINTER_MODEL_FEATURES, pointer
 from scoring.features._grid import Array
 from scoring.humans import HumanPiece, load_user_pieces
-from scoring.metrics import auc, catch_rate, expected_calibration_error
+from scoring.metrics import auc, catch_rate, catch_rate_interval, expected_calibration_error
 from scoring.recorder import capture, is_sparse, to_browser
 
 __all__ = [
@@ -55,24 +55,28 @@ PAUSE_MS = (800.0, 6000.0)
 
 @dataclass(frozen=True, slots=True)
 class VisitMetrics:
-    """One family's visits against the held-out people's, for 1..VISIT_SIZE approaches."""
+    """One family's visits against the held-out people's, for 1..VISIT_SIZE approaches,
+    and the 95% bootstrap interval of the share caught at ``VISIT_SIZE``."""
 
     family: str
     visits: int
     humans: int
     auc: tuple[float, ...]
     caught_at_1pct: tuple[float, ...]
+    caught_interval: tuple[float, float] = (float("nan"), float("nan"))
 
 
 @dataclass(frozen=True, slots=True)
 class VisitSet:
     """Model rows of every visit prefix: ``spans[v][k-1]`` are the rows of visit ``v``
-    cut to its first ``k`` pieces; ``family[v]`` is "human" for people."""
+    cut to its first ``k`` pieces; ``family[v]`` is "human" for people; ``session[v]``
+    the recorded session a visit's pieces (a bot's: its people's pieces) come from."""
 
     rows: Array
     spans: list[list[tuple[int, int]]]
     family: np.ndarray
     user: np.ndarray
+    session: np.ndarray | None = None
 
     def combined(
         self,
@@ -200,12 +204,12 @@ def build_visits(
     for user in users:
         humans.extend(load_user_pieces(root, user, rng, max_pieces, max_sessions))
     groups = _session_groups(humans)
-    raw: list[tuple[str, str, list[Array]]] = [
-        ("human", g[0].user, [h.events for h in g]) for g in groups
+    raw: list[tuple[str, HumanPiece, list[Array]]] = [
+        ("human", g[0], [h.events for h in g]) for g in groups
     ]
     for family in families:
         for i in rng.choice(len(groups), size=bot_visits, replace=True).tolist():
-            raw.append((family, groups[i][0].user, _bot_pieces(family, groups[i], humans, rng)))
+            raw.append((family, groups[i][0], _bot_pieces(family, groups[i], humans, rng)))
     rows: list[Array] = []
     spans: list[list[tuple[int, int]]] = []
     for _, _, pieces in raw:
@@ -225,7 +229,8 @@ def build_visits(
         np.vstack(rows),
         spans,
         np.array([f for f, _, _ in raw]),
-        np.array([u for _, u, _ in raw]),
+        np.array([first.user for _, first, _ in raw]),
+        np.array([f"{first.user}/{first.session}" for _, first, _ in raw]),
     )
 
 
@@ -240,14 +245,17 @@ def visit_metrics(
     then the same on each user's visits alone (``family (user)``: one capture rate)."""
     combined = visits.combined(score_rows(visits.rows), calibration, evidence)
     users = sorted(set(visits.user.tolist()))
+    sessions = visits.session if visits.session is not None else np.arange(visits.user.size)
     out: list[VisitMetrics] = []
     for user in (None, *users):
         mine = np.ones(visits.user.size, dtype=bool) if user is None else visits.user == user
-        human = combined[mine & (visits.family == "human")]
+        people = mine & (visits.family == "human")
+        human = combined[people]
         for family in families:
             bot = combined[mine & (visits.family == family)]
             if not bot.size or not human.size:
                 continue
+            last = VISIT_SIZE - 1
             out.append(
                 VisitMetrics(
                     family if user is None else f"{family} ({user})",
@@ -255,6 +263,7 @@ def visit_metrics(
                     human.shape[0],
                     tuple(auc(human[:, k], bot[:, k]) for k in range(VISIT_SIZE)),
                     tuple(catch_rate(human[:, k], bot[:, k])[0] for k in range(VISIT_SIZE)),
+                    catch_rate_interval(human[:, last], bot[:, last], sessions[people], seed=7),
                 )
             )
     return out
@@ -278,11 +287,15 @@ def visit_calibration(
 def format_visit_table(rows: list[VisitMetrics]) -> str:
     head = " | ".join(f"{k} approach{'es' if k > 1 else ''}" for k in range(1, VISIT_SIZE + 1))
     lines = [
-        f"| bot family | visits | people's visits | caught @ 1% people: {head} | AUC, "
-        f"{VISIT_SIZE} approaches |",
-        "| --- | --- | --- | " + "--- | " * VISIT_SIZE + "--- |",
+        f"| bot family | visits | people's visits | caught @ 1% people: {head} | 95% interval, "
+        f"{VISIT_SIZE} | AUC, {VISIT_SIZE} approaches |",
+        "| --- | --- | --- | " + "--- | " * VISIT_SIZE + "--- | --- |",
     ]
     for r in rows:
         caught = " | ".join(f"{100 * c:.1f}%" for c in r.caught_at_1pct)
-        lines.append(f"| {r.family} | {r.visits} | {r.humans} | {caught} | {r.auc[-1]:.4f} |")
+        lo, hi = r.caught_interval
+        lines.append(
+            f"| {r.family} | {r.visits} | {r.humans} | {caught} | "
+            f"{100 * lo:.1f}-{100 * hi:.1f}% | {r.auc[-1]:.4f} |"
+        )
     return "\n".join(lines)

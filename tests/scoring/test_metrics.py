@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from scoring.metrics import auc, calibration_table, catch_rate, expected_calibration_error
+from scoring.metrics import (
+    auc,
+    calibration_table,
+    catch_rate,
+    catch_rate_interval,
+    expected_calibration_error,
+)
 
 
 def test_auc_perfect_inverted_and_ties() -> None:
@@ -23,6 +29,23 @@ def test_catch_rate_at_one_percent_of_humans() -> None:
     assert threshold == pytest.approx(0.01)
     assert challenged == pytest.approx(0.01)
     assert caught == pytest.approx(0.75)
+
+
+def test_the_catch_rate_interval_covers_the_true_share_and_widens_with_clusters() -> None:
+    rng = np.random.default_rng(8)
+    # People N(0, 1), bots N(-3, 1): at the 1% threshold (-2.33) 75% of bots are caught.
+    human = rng.normal(0.0, 1.0, 4000)
+    bot = rng.normal(-3.0, 1.0, 2000)
+    alone = catch_rate_interval(human, bot, np.arange(human.size), seed=1)
+    assert alone[0] < 0.749 < alone[1] and alone[1] - alone[0] < 0.12
+    # The same people in 40 sessions that each lean one way: fewer independent draws.
+    sessions = np.repeat(np.arange(40), 100)
+    leaning = human + np.repeat(rng.normal(0.0, 0.5, 40), 100)
+    clustered = catch_rate_interval(leaning, bot, sessions, seed=1)
+    as_if_independent = catch_rate_interval(leaning, bot, np.arange(human.size), seed=1)
+    assert clustered[1] - clustered[0] > 1.5 * (as_if_independent[1] - as_if_independent[0])
+    # Reproducible for a seed.
+    assert catch_rate_interval(human, bot, np.arange(human.size), seed=1) == alone
 
 
 def test_calibration_is_read_with_equal_priors() -> None:
