@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from scoring.features._grid import Array
+from scoring.features._kernel import compile_kernel
 
 __all__ = [
     "CONSISTENCY_KEY",
@@ -41,6 +42,7 @@ __all__ = [
     "fit_reference",
     "reference_of",
     "spreads",
+    "warm_up",
 ]
 
 # Where the model carries the reference, in its ONNX metadata.
@@ -88,6 +90,47 @@ def _variances(r: Array) -> tuple[Array, Array]:
     return np.einsum("ij,ij->j", d, d) / counted, n >= 2
 
 
+def _evidence_loop(rows: Array, scale: Array, at: Array, log_2p: Array) -> float:
+    """:meth:`Reference.evidence` as one loop (compiled by numba: the numpy version is
+    about 15 calls of fixed cost for 63 features)."""
+    k, features = rows.shape
+    levels = at.shape[1]
+    total = 0.0
+    for j in range(features):
+        n = 0
+        s = 0.0
+        for i in range(k):
+            v = rows[i, j] / scale[j]
+            if v == v:  # not NaN
+                n += 1
+                s += v
+        if n < 2:
+            continue
+        mean = s / n
+        var = 0.0
+        for i in range(k):
+            v = rows[i, j] / scale[j]
+            if v == v:
+                d = v - mean
+                var += d * d
+        var /= n
+        reached = 0
+        for level in range(levels):
+            if var >= at[j, level]:
+                reached += 1
+        total += log_2p[reached]
+    return float(total / features)
+
+
+_evidence_jit = compile_kernel(_evidence_loop)
+
+
+def warm_up() -> None:
+    """Compile (or load from numba's cache) the evidence loop before the first request."""
+    if _evidence_jit is not None:
+        _evidence_jit(np.ones((2, 1)), np.ones(1), np.zeros((1, len(LEVELS))), _LOG_2P)
+
+
 @dataclass(frozen=True, slots=True)
 class Reference:
     """People's spreads: ``scale`` per feature, and per number of approaches the
@@ -109,9 +152,15 @@ class Reference:
     def evidence(self, rows: Array) -> float:
         """How much more alike ``rows`` are than people's approaches (0 = not at
         all; more negative = rarer among people). 0 for a count not in the reference."""
+        return self.evidence_with(rows, compiled=_evidence_jit is not None)
+
+    def evidence_with(self, rows: Array, *, compiled: bool) -> float:
+        """:meth:`evidence` by the compiled loop (numba) or by numpy: the same value."""
         at = self._variance_at.get(rows.shape[0])
         if at is None:
             return 0.0
+        if compiled and _evidence_jit is not None:
+            return float(_evidence_jit(rows, self.scale, at, _LOG_2P))
         r = rows / self.scale
         if np.isnan(r).any():
             var, present = _variances(r)

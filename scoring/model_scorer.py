@@ -110,6 +110,7 @@ class ModelScorer:
         self._notes: dict[str, _ModelNotes] = {}
         self._lock = threading.Lock()
         pointer.warm_up()
+        consistency.warm_up()
 
     # -- model management -------------------------------------------------
     @property
