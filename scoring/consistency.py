@@ -152,10 +152,11 @@ class Reference:
     def evidence(self, rows: Array) -> float:
         """How much more alike ``rows`` are than people's approaches (0 = not at
         all; more negative = rarer among people). 0 for a count not in the reference."""
-        return self.evidence_with(rows, compiled=_evidence_jit is not None)
+        return self.evidence_with(rows, compiled=True)
 
     def evidence_with(self, rows: Array, *, compiled: bool) -> float:
-        """:meth:`evidence` by the compiled loop (numba) or by numpy: the same value."""
+        """:meth:`evidence` by the compiled loop (numba, when installed) or by numpy:
+        the same value."""
         at = self._variance_at.get(rows.shape[0])
         if at is None:
             return 0.0
