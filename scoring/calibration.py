@@ -12,26 +12,24 @@ from scoring.visits import VisitSet
 __all__ = ["fit_count_calibration", "fit_platt"]
 
 
-def fit_platt(logit: Array, y: Array) -> tuple[float, float]:
-    """Scale and shift taking ``logit`` to calibrated log odds of ``y`` (1 = human)."""
+def _balanced_logistic(X: Array, y: Array) -> tuple[list[float], float]:
+    """Coefficients and intercept of a logistic regression of ``y`` (1 = human) on the
+    columns of ``X``, people and bots weighted equally, rounded."""
     from sklearn.linear_model import LogisticRegression
 
     # Balanced: the score is P(human) for equal priors, whatever the mix of the
     # calibration set; a site's own base rate then only shifts its threshold.
     lr = LogisticRegression(C=1e4, max_iter=1000, class_weight="balanced")
-    lr.fit(logit.reshape(-1, 1), y.astype(int))
+    lr.fit(X, y.astype(int))
     # The solver's last bits differ between CPUs; rounded, the same seed gives the
     # same model (and version) on any machine.
-    return round(float(lr.coef_[0, 0]), 9), round(float(lr.intercept_[0]), 9)
+    return [round(float(c), 9) for c in lr.coef_[0]], round(float(lr.intercept_[0]), 9)
 
 
-def _fit_with_evidence(x: Array, evidence: Array, y: Array) -> tuple[float, float, float]:
-    from sklearn.linear_model import LogisticRegression
-
-    lr = LogisticRegression(C=1e4, max_iter=1000, class_weight="balanced")
-    lr.fit(np.column_stack([x, evidence]), y.astype(int))
-    scale, weight = (round(float(c), 9) for c in lr.coef_[0])
-    return scale, round(float(lr.intercept_[0]), 9), weight
+def fit_platt(logit: Array, y: Array) -> tuple[float, float]:
+    """Scale and shift taking ``logit`` to calibrated log odds of ``y`` (1 = human)."""
+    (scale,), shift = _balanced_logistic(logit.reshape(-1, 1), y)
+    return scale, shift
 
 
 def fit_count_calibration(
@@ -65,5 +63,6 @@ def fit_count_calibration(
         if evidence is None:
             out[str(n)] = [*fit_platt(np.asarray(xs), np.asarray(ys)), 0.0]
         else:
-            out[str(n)] = list(_fit_with_evidence(np.asarray(xs), np.asarray(es), np.asarray(ys)))
+            (scale, weight), shift = _balanced_logistic(np.column_stack([xs, es]), np.asarray(ys))
+            out[str(n)] = [scale, shift, weight]
     return out

@@ -162,18 +162,11 @@ class Reference:
             return 0.0
         if compiled and _evidence_jit is not None:
             return float(_evidence_jit(rows, self.scale, at, _LOG_2P))
-        r = rows / self.scale
-        if np.isnan(r).any():
-            var, present = _variances(r)
-        else:  # the usual case, at half the cost
-            d = r - r.mean(axis=0)
-            var, present = np.einsum("ij,ij->j", d, d) / r.shape[0], None
+        var, present = _variances(rows / self.scale)
         # Levels whose quantile the spread reaches: the spread's share is at most
         # the next level up.
-        terms = _LOG_2P[(var[:, None] >= at).sum(axis=1)]
-        if present is not None:
-            terms = np.where(present, terms, 0.0)
-        return float(terms.sum() / terms.size)
+        terms = np.where(present, _LOG_2P[(var[:, None] >= at).sum(axis=1)], 0.0)
+        return float(terms.mean())
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Reference:

@@ -63,7 +63,7 @@ class VisitMetrics:
     humans: int
     auc: tuple[float, ...]
     caught_at_1pct: tuple[float, ...]
-    caught_interval: tuple[float, float] = (float("nan"), float("nan"))
+    caught_interval: tuple[float, float]
 
 
 @dataclass(frozen=True, slots=True)
