@@ -2,30 +2,28 @@
 
 Each step gets requests that do real work every time: a challenge request per
 ``POST /v1/challenge``; a distinct, correctly solved challenge (minted offline with the
-server's keys at difficulty 1, so the load generator does no PoW) carrying a recorded
-human pointer path per ``POST /v1/submit``; a distinct valid token per
-``POST /siteverify``. A replayed body would measure the cheaper refusal path, so every
-round gets fresh files.
+server's keys at difficulty 1, so the load generator does no PoW) carrying recorded
+human pointer movement per ``POST /v1/submit`` (by default what the widget sends when a
+person clicks, the page's last ten seconds: ``loadtests.payloads.human_signals``); a
+distinct valid token per ``POST /siteverify``. A replayed body would measure the
+cheaper refusal path, so every round gets fresh files.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import statistics
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
-from benchmarks._harness import REPO
 from edge_api.keys import KeyRing
 from edge_api.pow import ChallengeIssuer, solve
 from edge_api.tokens import TokenService
-from loadtests.payloads import as_visitor
+from loadtests.payloads import BROWSER_UA, as_visitor, human_signals
 
-HUMANS = REPO.parent / "shared" / "data" / "mouse-human"
-BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0.0.0 Safari/537.36"
 HOSTNAME = "bench.example"
 STEPS = ("challenge", "submit", "siteverify")
 PATHS = {"challenge": "/v1/challenge", "submit": "/v1/submit", "siteverify": "/siteverify"}
@@ -68,24 +66,6 @@ wrk.body = '%(body)s'
 """
 
 
-def human_signals(count: int) -> list[dict[str, object]]:
-    """Signal payloads carrying recorded human pointer paths, as the widget sends them."""
-    from scoring.humans import load_user_pieces
-    from scoring.recorder import to_browser
-
-    rng = np.random.default_rng(3)
-    pieces = load_user_pieces(HUMANS, "user21", rng, max_pieces=count)
-    env = {"webdriver": False, "user_agent": BROWSER_UA, "languages": ["en-US", "en"]}
-    return [
-        {
-            "v": 1,
-            "pointer": [[t, x, y, int(k)] for t, x, y, k in to_browser(p.events, rng).tolist()],
-            "env": env,
-        }
-        for p in pieces
-    ]
-
-
 def fixed_script(path: str, body: str, content_type: str = "application/json") -> str:
     return WRK_FIXED % {
         "path": path,
@@ -109,6 +89,17 @@ def lines_script(
     }
 
 
+def add_payload_argument(parser: argparse.ArgumentParser) -> None:
+    """``--payload page|piece``: what each submit carries (see the module docstring)."""
+    parser.add_argument(
+        "--payload",
+        choices=("page", "piece"),
+        default="page",
+        help="page: the widget's last ten seconds of a page at 60 Hz (the default); "
+        "piece: one ~9 Hz approach-and-click, the payload before 2026-12-07",
+    )
+
+
 @dataclass(frozen=True)
 class Site:
     sitekey: str
@@ -118,15 +109,32 @@ class Site:
 class PalisadeWorkload:
     """Writes wrk scripts for each step against a site whose keys the caller holds."""
 
-    def __init__(self, keyring: KeyRing, site: Site, work: Path, *, clients: int = 1) -> None:
+    def __init__(
+        self, keyring: KeyRing, site: Site, work: Path, *, clients: int = 1, pages: bool = True
+    ) -> None:
         self._clients = clients
         self._issuer = ChallengeIssuer(keyring, lifetime=3600)
         self._tokens = TokenService(keyring)
         self._site = site
         self._work = work
-        self._signals = human_signals(200)
+        # The pieces are those the benchmarks sent before pages: a ~9 Hz person's.
+        self._signals = (
+            human_signals(200, pages=True)
+            if pages
+            else human_signals(200, ("user21",), pages=False)
+        )
+        self.payload = "page" if pages else "piece"
         self._serial = 0
         self._submits = 0
+
+    def describe(self) -> str:
+        """The submit payloads in a line: pointer events and signal bytes, medians."""
+        events = statistics.median(len(s["pointer"]) for s in self._signals)  # type: ignore[arg-type]
+        size = statistics.median(len(json.dumps(s)) for s in self._signals)
+        return (
+            f"payload={self.payload}: {events:.0f} pointer events, "
+            f"{size:.0f} bytes of signals (medians)"
+        )
 
     def bodies(self, step: str, count: int) -> list[bytes]:
         """``count`` request bodies for ``step``, distinct where it matters."""

@@ -35,6 +35,7 @@ from benchmarks._flow import (
     STEPS,
     PalisadeWorkload,
     Site,
+    add_payload_argument,
 )
 from benchmarks._harness import ADMIN_TOKEN
 from benchmarks.bench_deployed import production_env
@@ -149,13 +150,17 @@ async def run(args: argparse.Namespace) -> None:
     assert status == 201, (status, call.last_body)  # type: ignore[attr-defined]
     created = json.loads(call.last_body)  # type: ignore[attr-defined]
     workload = PalisadeWorkload(
-        KeyRing.parse(keys), Site(created["sitekey"], created["secret"]), work
+        KeyRing.parse(keys),
+        Site(created["sitekey"], created["secret"]),
+        work,
+        pages=args.payload == "page",
     )
     bare_bodies = [BARE_BODY.encode()] * args.requests
     print(
         f"store={'embedded' if args.embedded else args.redis} requests={args.requests} "
         f"concurrency={args.concurrency}"
     )
+    print(workload.describe())
     print(f"{'step':<12}{'cpu us/req':>11}{'bare us/req':>12}{'ratio':>8}  statuses")
     for step in args.steps:
         bodies = workload.bodies(step, args.requests)
@@ -189,6 +194,7 @@ def main() -> int:
     parser.add_argument("--steps", type=lambda text: text.split(","), default=list(STEPS))
     parser.add_argument("--profile", choices=STEPS)
     parser.add_argument("--top", type=int, default=30)
+    add_payload_argument(parser)
     args = parser.parse_args()
     uvloop.run(run(args))
     return 0

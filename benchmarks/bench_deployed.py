@@ -41,7 +41,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks._flow import STEPS, PalisadeWorkload, Site, bare_script
+from benchmarks._flow import STEPS, PalisadeWorkload, Site, add_payload_argument, bare_script
 from benchmarks._harness import (
     ADMIN_TOKEN,
     CpuUsed,
@@ -206,7 +206,9 @@ def deployment(kind: str, args: argparse.Namespace, work: Path) -> Iterator[Depl
             Site(created["sitekey"], created["secret"]),
             work,
             clients=args.clients,
+            pages=args.payload == "page",
         )
+        print(workload.describe())
         # Warm both up (imports, first connections, the model's first calls).
         run_wrk(bare_url, bare_script(work), seconds=1, connections=CONNECTIONS)
         # One second at up to 6k submits/s: distinct bodies throughout (a replay is refused).
@@ -300,6 +302,7 @@ def main() -> int:
         "--steps", type=lambda text: text.split(","), default=list(STEPS), help="e.g. submit"
     )
     parser.add_argument("--clients", type=int, default=1, help="distinct visitors, via a CDN")
+    add_payload_argument(parser)
     args = parser.parse_args()
     if unknown := set(args.steps) - set(STEPS):
         parser.error(f"unknown steps: {', '.join(sorted(unknown))}")

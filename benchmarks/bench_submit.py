@@ -21,7 +21,7 @@ from pathlib import Path
 
 import redis
 
-from benchmarks._flow import PalisadeWorkload, Site, bare_script
+from benchmarks._flow import PalisadeWorkload, Site, add_payload_argument, bare_script
 from benchmarks._harness import (
     bare_server_command,
     create_site,
@@ -56,6 +56,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/14")
+    add_payload_argument(parser)
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="palisade-bench-submit-"))
@@ -76,7 +77,10 @@ def main() -> int:
     ):
         site = create_site(palisade_url, hostnames=["bench.example"], score_threshold=0.0)
         workload = PalisadeWorkload(
-            load_keyring(Settings(data_dir=work)), Site(site["sitekey"], site["secret"]), work
+            load_keyring(Settings(data_dir=work)),
+            Site(site["sitekey"], site["secret"]),
+            work,
+            pages=args.payload == "page",
         )
         scripts = [
             workload.script("submit", BODIES_PER_SECOND * args.seconds) for _ in range(args.rounds)
@@ -112,6 +116,7 @@ def main() -> int:
         f"store=redis ({args.redis}) connections={CONNECTIONS} "
         f"seconds={args.seconds} rounds={args.rounds}"
     )
+    print(workload.describe())
     print(f"{'endpoint':<24}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>9}")
     for name, r in (("bare starlette /bare", bare), ("palisade /v1/submit", best)):
         print(

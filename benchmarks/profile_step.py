@@ -18,7 +18,7 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from benchmarks._flow import STEPS, PalisadeWorkload, Site
+from benchmarks._flow import STEPS, PalisadeWorkload, Site, add_payload_argument
 from benchmarks._harness import create_site, free_port, run_wrk, server
 from benchmarks.bench_deployed import palisade_command, production_env
 from edge_api.keys import KeyRing
@@ -62,6 +62,7 @@ def main() -> int:
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--server", choices=["uvicorn", "granian"], default="uvicorn")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/14")
+    add_payload_argument(parser)
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="palisade-profile-"))
@@ -77,7 +78,10 @@ def main() -> int:
     ) as pid:
         created = create_site(url, hostnames=["bench.example"], score_threshold=0.0)
         workload = PalisadeWorkload(
-            KeyRing.parse(signing_keys), Site(created["sitekey"], created["secret"]), work
+            KeyRing.parse(signing_keys),
+            Site(created["sitekey"], created["secret"]),
+            work,
+            pages=args.payload == "page",
         )
         run_wrk(url, workload.script(args.step, 3_000), seconds=1, connections=8)
         script = workload.script(args.step, 10_000 * args.seconds)

@@ -1,7 +1,7 @@
 """Request bodies and client addresses for the load-test users.
 
-Human signals are recorded pointer paths from ``../shared/data/mouse-human`` turned into
-what a browser reports (as ``benchmarks/bench_submit.py`` does), so every submit runs
+Human signals are recorded pointer movement from ``../shared/data/mouse-human`` turned
+into what the widget sends (the benchmarks use the same payloads), so every submit runs
 the real scorer on realistic input. Bots send what a cheap headless script sends.
 """
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from scoring.humans import load_user_pieces
+from scoring.humans import load_user_pages, load_user_pieces
 from scoring.recorder import to_browser
 
 REPO = Path(__file__).resolve().parent.parent
@@ -33,17 +33,27 @@ ABUSIVE_IPS = tuple(
 Signals = dict[str, object]
 
 
+# The recordings captured at about a browser's event rate (the others are ~9 Hz).
+BROWSER_RATE_USERS = ("user9", "user7", "user20")
+
+
 def human_signals(
-    count: int, users: tuple[str, ...] = ("user21", "user7", "user9")
+    count: int, users: tuple[str, ...] = BROWSER_RATE_USERS, *, pages: bool = True
 ) -> list[Signals]:
-    """``count`` signal payloads (pointer paths of a few recorded users, browser env)."""
+    """``count`` signal payloads of a few recorded users with a browser's environment.
+
+    ``pages``: what the widget sends when a person clicks, the last ten seconds of the
+    page's pointer events (a median of about 150 at 60 Hz, often several approaches);
+    otherwise one approach-and-click piece each (a tenth of that).
+    """
     rng = np.random.default_rng(7)
     env = {"webdriver": False, "user_agent": BROWSER_UA, "languages": ["en-US", "en"]}
     per_user = max(1, count // len(users))
+    load = load_user_pages if pages else load_user_pieces
     found: list[Signals] = []
     for user in users:
         # Two sessions per user: reading every session costs seconds at start.
-        for piece in load_user_pieces(HUMANS, user, rng, max_pieces=per_user, max_sessions=2):
+        for piece in load(HUMANS, user, rng, per_user, max_sessions=2):
             events = to_browser(piece.events, rng).tolist()
             found.append(
                 {"v": 1, "pointer": [[t, x, y, int(k)] for t, x, y, k in events], "env": env}

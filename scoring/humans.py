@@ -21,7 +21,14 @@ import numpy as np
 from scoring.approaches import MIN_DISPLACEMENT_PX
 from scoring.features._grid import Array
 
-__all__ = ["HumanPiece", "data_hash", "list_users", "load_user_pieces"]
+__all__ = [
+    "PAGE_WINDOW_MS",
+    "HumanPiece",
+    "data_hash",
+    "list_users",
+    "load_user_pages",
+    "load_user_pieces",
+]
 
 # The movement before a click starts after a still period at least this long.
 START_PAUSE_MS = 300.0
@@ -29,6 +36,8 @@ MAX_APPROACH_MS = 5000.0
 MAX_HOLD_MS = 2000.0
 # Balabit has a few absurd coordinates (remote-desktop glitches).
 MAX_SCREEN_PX = 10_000.0
+# About what the widget's pointer buffer holds of a page's movement (sdk_js behaviour.ts).
+PAGE_WINDOW_MS = 10_000.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +128,42 @@ def _pieces(ev: Array) -> list[Array]:
         seg[:, 0] -= seg[0, 0]
         out.append(seg)
     return out
+
+
+def _pages(ev: Array, window_ms: float) -> list[Array]:
+    t, kind = ev[:, 0], ev[:, 3]
+    out: list[Array] = []
+    for r in np.flatnonzero(kind == 2.0).tolist():
+        lo = int(np.searchsorted(t, t[r] - window_ms, side="left"))
+        page = ev[lo : r + 1]
+        if np.count_nonzero(page[:, 3] == 0.0) < 4 or not np.any(page[:, 3] == 1.0):
+            continue
+        page = page.copy()
+        page[:, 0] -= page[0, 0]
+        out.append(page)
+    return out
+
+
+def load_user_pages(
+    root: Path,
+    user: str,
+    rng: np.random.Generator,
+    max_pages: int,
+    *,
+    window_ms: float = PAGE_WINDOW_MS,
+    max_sessions: int = 0,
+) -> list[HumanPiece]:
+    """What the widget holds when a person clicks: every move, press and release of the
+    ``window_ms`` before each left release, from t=0 (often several approaches and
+    clicks, as on a form). At most ``max_pages``, sampled reproducibly."""
+    found: list[HumanPiece] = []
+    files = sorted((root / user).glob("*.csv*"))
+    for f in files[:max_sessions] if max_sessions > 0 else files:
+        found.extend(HumanPiece(user, f.name, page) for page in _pages(_read_session(f), window_ms))
+    if len(found) > max_pages:
+        keep = np.sort(rng.choice(len(found), size=max_pages, replace=False))
+        found = [found[i] for i in keep.tolist()]
+    return found
 
 
 def load_user_pieces(

@@ -26,6 +26,7 @@ script load that was).
 from __future__ import annotations
 
 import inspect
+from operator import itemgetter
 from typing import Annotated, Literal
 
 import msgspec
@@ -161,9 +162,12 @@ class PowTiming(_Wire, frozen=True):
     where: Literal["worker", "main"] | None = None
 
 
+_time = itemgetter(0)
+
+
 def _first_decrease(events: list[tuple[float, ...]]) -> int:
     """Index of the first event earlier than its predecessor, or -1."""
-    times = [e[0] for e in events]
+    times = list(map(_time, events))
     # Sorted input (the normal case) is one linear pass in C.
     if times == sorted(times):
         return -1
