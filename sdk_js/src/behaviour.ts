@@ -33,12 +33,14 @@ export class Ring<T> {
 }
 
 // Moves closer together than this replace the one before (the latest position wins,
-// as a frame's last event does): a 1000 Hz mouse's coalesced events would fill the
-// pointer buffer in about a second, and the server reads movement on a 20 ms grid. At
-// this spacing the buffer holds about ten seconds of moving (a still pointer sends
-// nothing): the several approaches and clicks of a page, which the server scores one
-// by one.
-export const MIN_MOVE_GAP_MS = 8;
+// as a frame's last event does): one move per frame of a 60 Hz display, which is what
+// the scorer's model was trained on (scoring/recorder.py keeps the last move of each
+// frame) and more than its 20 ms grid reads. A 1000 Hz mouse's coalesced events would
+// otherwise fill the buffer in about a second, and every extra event is bytes to send
+// and work for the server. At this spacing the buffer holds about ten seconds of
+// moving (a still pointer sends nothing): the several approaches and clicks of a
+// page, which the server scores one by one.
+export const MIN_MOVE_GAP_MS = 16;
 
 // The server accepts at most one hour of timestamps (scoring/schema.py MAX_T_MS).
 const MAX_SPAN_MS = 3_599_000;
@@ -47,7 +49,7 @@ const round1 = (v: number) => Math.round(v * 10) / 10;
 const clampCoord = (v: number) => round1(Math.max(-100_000, Math.min(100_000, v || 0)));
 
 export class Recorder {
-  readonly pointer = new Ring<PointerEvent4>(1200);
+  readonly pointer = new Ring<PointerEvent4>(600);
   readonly keys = new Ring<KeyEvent3>(400);
   readonly scroll = new Ring<ScrollEvent3>(200);
   readonly touch = new Ring<TouchEvent5>(800);

@@ -57,9 +57,9 @@ describe("Recorder", () => {
     expect(s.focus).toHaveLength(1);
   });
 
-  it("thins a fast mouse's moves to one per few milliseconds, keeping every click", () => {
+  it("thins a fast mouse's moves to one per 60 Hz frame, keeping every click", () => {
     const rec = new Recorder(0);
-    // Eight seconds of a 1000 Hz mouse (the buffer's 1200 events at 8 ms: 9.6 s), a click every two.
+    // Eight seconds of a 1000 Hz mouse (the buffer's 600 events at 16 ms: 9.6 s), a click every two.
     for (let t = 0; t < 8_000; t++) {
       rec.addPointer(t, t / 10, 50, 0);
       if (t % 2000 === 1999) {
@@ -71,15 +71,15 @@ describe("Recorder", () => {
     const moves = p.filter((e) => e[3] === 0);
     expect(p.filter((e) => e[3] === 1)).toHaveLength(4);
     expect(p.filter((e) => e[3] === 2)).toHaveLength(4);
-    // All eight seconds fit: the first kept move is from the page's first milliseconds.
-    expect(p[0][1]).toBeLessThan(1);
-    expect(moves.length).toBeGreaterThan(900);
+    // All eight seconds fit: the first kept move is the last of the page's first frame.
+    expect(p[0][1]).toBeLessThan(MIN_MOVE_GAP_MS / 10);
+    expect(moves.length).toBeGreaterThan(450);
     expect(moves.length).toBeLessThanOrEqual(8_000 / MIN_MOVE_GAP_MS + 8);
-    // Back-to-back moves are a few milliseconds apart (a click starts a new run).
+    // Back-to-back moves are a frame apart (a click starts a new run).
     for (let i = 1; i < p.length; i++) {
       if (p[i][3] === 0 && p[i - 1][3] === 0) expect(p[i][0] - p[i - 1][0]).toBeGreaterThanOrEqual(MIN_MOVE_GAP_MS);
     }
-    // The newest position is kept, not the first of its few milliseconds.
+    // The newest position is kept, not the first of its frame.
     expect(moves[moves.length - 1].slice(1)).toEqual([799.9, 50, 0]);
     expect(rec.snapshot(8_001).timing!.pointer_total).toBe(8_008);
   });
