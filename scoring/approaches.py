@@ -31,11 +31,11 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping, Sequence
-from operator import itemgetter
 
 import numpy as np
 
 from scoring.features._grid import Array
+from scoring.features.pointer import Section, section_of
 
 __all__ = [
     "CALIBRATION_KEY",
@@ -49,6 +49,7 @@ __all__ = [
     "evidence_weight",
     "mean_logit",
     "parse_calibration",
+    "spans",
     "split",
 ]
 
@@ -66,57 +67,60 @@ MAX_SCANNED = 4 * MAX_APPROACHES
 _P_FLOOR = 1e-6
 
 Event = Sequence[float]
-_kind = itemgetter(3)
 
 
-def _approach(events: Sequence[Event], code: bytes, lo: int, press: int) -> bool:
-    """Whether ``events[lo:press]`` holds an approach the model can read."""
-    if code.count(0, lo, press) < MIN_MOVES:
+def _approach(section: Section, lo: int, press: int) -> bool:
+    """Whether the events ``lo:press`` hold an approach the model can read."""
+    kinds = section.kinds
+    if kinds.count(0, lo, press) < MIN_MOVES:
         return False
-    a, p = events[code.find(0, lo, press)], events[press]
-    return math.hypot(p[1] - a[1], p[2] - a[2]) >= MIN_DISPLACEMENT_PX
+    first = kinds.find(0, lo, press)
+    dx, dy = section.x[press] - section.x[first], section.y[press] - section.y[first]
+    return math.hypot(dx, dy) >= MIN_DISPLACEMENT_PX
 
 
-def _next_button(code: bytes, start: int) -> int:
-    found = [i for i in (code.find(1, start), code.find(2, start)) if i >= 0]
+def _next_button(kinds: bytes, start: int) -> int:
+    found = [i for i in (kinds.find(1, start), kinds.find(2, start)) if i >= 0]
     return min(found) if found else -1
 
 
-def split(events: Sequence[Event]) -> list[Sequence[Event]]:
-    """The approaches of a pointer section, oldest first (at most ``MAX_APPROACHES``).
+def spans(section: Section) -> list[tuple[int, int]]:
+    """The approaches of a pointer section as ``(lo, hi)`` event spans, oldest first (at
+    most ``MAX_APPROACHES``).
 
-    A section with at most one press, or none that qualifies, is returned whole:
+    A section with at most one press, or none that qualifies, is one span, whole:
     the feature extractor reads its last window as it always has.
     """
-    # The kinds as bytes, searched in C: most sections have one click, and a Python
-    # loop over a full buffer would cost a good part of an approach's features.
-    try:
-        code = bytes(map(_kind, events))
-    except TypeError:  # float kinds from a caller; the wire's are ints
-        code = bytes(int(e[3]) for e in events)
-    if code.count(1) <= 1:
-        return [events]
-    found: list[Sequence[Event]] = []
-    press = code.rfind(1)
+    kinds = section.kinds
+    whole = [(0, len(kinds))]
+    if kinds.count(1) <= 1:
+        return whole
+    found: list[tuple[int, int]] = []
+    press = kinds.rfind(1)
     # Newest first, and only so far back: a section of nothing but presses must not
     # cost more than a real one.
     for _ in range(MAX_SCANNED):
         if press < 0:
             break
-        previous = code.rfind(1, 0, press)
-        lo = max(previous, code.rfind(2, 0, press)) + 1
+        previous = kinds.rfind(1, 0, press)
+        lo = max(previous, kinds.rfind(2, 0, press)) + 1
         # Through this press's release, when it comes before the next button event.
-        after = _next_button(code, press + 1)
-        hi = after + 1 if after >= 0 and code[after] == 2 else press + 1
-        if _approach(events, code, lo, press):
-            found.append(events[lo:hi])
+        after = _next_button(kinds, press + 1)
+        hi = after + 1 if after >= 0 and kinds[after] == 2 else press + 1
+        if _approach(section, lo, press):
+            found.append((lo, hi))
             if len(found) == MAX_APPROACHES:
                 break
         press = previous
     if not found:
-        return [events]
+        return whole
     found.reverse()
     return found
+
+
+def split(events: Sequence[Event]) -> list[Sequence[Event]]:
+    """:func:`spans` as slices of ``events``."""
+    return [events[lo:hi] for lo, hi in spans(section_of(events))]
 
 
 # A model's per-count calibration of the mean logit: for k approaches,

@@ -153,8 +153,9 @@ class ModelScorer:
         for signals, _ in items:
             start = len(rows)
             if signals is not None and signals.pointer:
-                for part in approaches.split(signals.pointer):
-                    rows.append(pointer.extract(part)[1:])
+                section = pointer.section_of(signals.pointer)
+                for lo, hi in approaches.spans(section):
+                    rows.append(pointer.extract_span(section, lo, hi)[1:])
             spans.append((start, len(rows)))
         scores: list[float] = []
         if rows:

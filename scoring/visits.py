@@ -179,14 +179,13 @@ def _bot_pieces(
     return out
 
 
-def _section(pieces: list[Array], pauses: Array) -> list[list[float]]:
+def _section(pieces: list[Array], pauses: Array) -> Array:
     parts: list[Array] = []
     start = 0.0
     for piece, pause in zip(pieces, pauses, strict=False):
         parts.append(piece + np.array([start, 0.0, 0.0, 0.0]))
         start = float(parts[-1][-1, 0]) + float(pause)
-    ev = np.vstack(parts)
-    return [[t, x, y, int(k)] for t, x, y, k in ev.tolist()]
+    return np.vstack(parts)
 
 
 def build_visits(
@@ -221,8 +220,10 @@ def build_visits(
         mine: list[tuple[int, int]] = []
         for k in range(1, VISIT_SIZE + 1):
             start = len(rows)
-            section = _section(browser[:k], pauses)
-            rows.extend(pointer.extract(a)[1:] for a in approaches.split(section))
+            section = pointer.section_of_array(_section(browser[:k], pauses))
+            rows.extend(
+                pointer.extract_span(section, lo, hi)[1:] for lo, hi in approaches.spans(section)
+            )
             mine.append((start, len(rows)))
         spans.append(mine)
     return VisitSet(

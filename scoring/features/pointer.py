@@ -18,11 +18,9 @@ calls, because per-call overhead, not arithmetic, is the cost at this size.
 from __future__ import annotations
 
 import math
-from bisect import bisect_left
 from collections.abc import Sequence
 from itertools import chain
-from operator import itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 import msgspec
 import numpy as np
@@ -31,7 +29,18 @@ from scoring.features import _kernel, _kernel_fine, noise, shape
 from scoring.features._grid import COARSE_GRID_MS, GRID_MS, Array, CArray, resample
 from scoring.features._kernel import BACK_SPEED, FLAT_VAR, RISE_EPS, STILL_SPEED
 
-__all__ = ["NAMES", "WINDOW_MS", "extract", "extract_array", "extract_with", "warm_up"]
+__all__ = [
+    "NAMES",
+    "WINDOW_MS",
+    "Section",
+    "extract",
+    "extract_array",
+    "extract_span",
+    "extract_with",
+    "section_of",
+    "section_of_array",
+    "warm_up",
+]
 
 WINDOW_MS = 6000.0
 
@@ -77,7 +86,6 @@ _NOISE_AT = slice(_SHAPE_AT.stop, _N)
 _I = {n: i for i, n in enumerate(NAMES)}
 _DWELL, _HOLD, _PRESS_MOVE = _I["pointer.end_dwell"], _I["pointer.hold"], _I["pointer.press_move"]
 _DURATION = _I["pointer.duration"]
-_t = itemgetter(0)
 # The ufunc reductions themselves: ndarray.sum/max add a Python-level wrapper.
 _sum = np.add.reduce
 _max = np.maximum.reduce
@@ -108,8 +116,19 @@ _PACKED_EVENT = np.dtype(
 )
 
 
-def _columns(events: Sequence[Event]) -> tuple[Array, Array, Array]:
-    """``t``, ``x``, ``y`` as arrays.
+class Section(NamedTuple):
+    """A pointer section as columns: ``t``, ``x``, ``y`` and the kinds as bytes (0
+    move, 1 press, 2 release), searched in C. Built once per section; every approach
+    of it is a span of these columns."""
+
+    t: Array
+    x: Array
+    y: Array
+    kinds: bytes
+
+
+def section_of(events: Sequence[Event]) -> Section:
+    """The columns of a list of ``[t, x, y, kind]`` events.
 
     Unboxing 4n Python numbers one by one costs more than all the kinematics;
     packing the list with msgspec and viewing the bytes is several times faster.
@@ -121,25 +140,32 @@ def _columns(events: Sequence[Event]) -> tuple[Array, Array, Array]:
     except TypeError:  # numpy scalars from a caller; the wire never has them
         packed = b""
     head = 1 if m < 16 else 3 if m < 65536 else 5
-    if len(packed) == head + _PACKED_EVENT.itemsize * m:
+    if m and len(packed) == head + _PACKED_EVENT.itemsize * m:
         rows = np.frombuffer(packed, _PACKED_EVENT, count=m, offset=head)
         if rows["a"][0] == 0x94 and rows["m0"][0] == rows["m1"][0] == rows["m2"][0] == 0xCB:
-            return (
+            return Section(
                 rows["t"].astype(np.float64),
                 rows["x"].astype(np.float64),
                 rows["y"].astype(np.float64),
+                rows["k"].tobytes(),
             )
     flat = np.fromiter(chain.from_iterable(events), np.float64, count=4 * m).reshape(m, 4)
-    return (
-        np.ascontiguousarray(flat[:, 0]),
-        np.ascontiguousarray(flat[:, 1]),
-        np.ascontiguousarray(flat[:, 2]),
+    return section_of_array(flat)
+
+
+def section_of_array(ev: Array) -> Section:
+    """The columns of an ``(n, 4)`` array of ``[t, x, y, kind]`` rows."""
+    return Section(
+        np.ascontiguousarray(ev[:, 0], dtype=np.float64),
+        np.ascontiguousarray(ev[:, 1], dtype=np.float64),
+        np.ascontiguousarray(ev[:, 2], dtype=np.float64),
+        ev[:, 3].astype(np.uint8).tobytes(),
     )
 
 
 def extract_array(ev: Array) -> Array:
     """Like :func:`extract`, from an ``(n, 4)`` array of ``[t, x, y, kind]`` rows."""
-    return extract(ev.tolist())
+    return extract_span(section_of_array(ev), 0, ev.shape[0])
 
 
 def extract(events: Sequence[Event] | None) -> Array:
@@ -156,43 +182,45 @@ def extract_with(events: Sequence[Event] | None, compiled: bool) -> Array:
     """:func:`extract` with the compiled kernels, or with numpy when ``compiled`` is False."""
     if not events:
         return _missing()
-    n = len(events)
+    return _extract(section_of(events), 0, len(events), compiled)
+
+
+def extract_span(section: Section, lo: int, hi: int) -> Array:
+    """:func:`extract` of the events ``lo:hi`` of a section (one approach of a page)."""
+    return _extract(section, lo, hi, _COMPILED)
+
+
+def _extract(section: Section, lo: int, hi: int, compiled: bool) -> Array:
+    if hi <= lo:
+        return _missing()
+    t, x, y, kinds = section
     out = np.full(_N, np.nan)
     out[0] = 0.0
-    cutoff = events[-1][0] - WINDOW_MS
-    start = bisect_left(events, cutoff, key=_t) if events[0][0] < cutoff else 0
-    # The click is at the end of the section: plain loops from there are short.
-    press = -1
-    for i in range(n - 1, start - 1, -1):
-        if events[i][3] == 1:
-            press = i
-            break
-    end = n
+    cutoff = float(t[hi - 1]) - WINDOW_MS
+    start = lo + int(np.searchsorted(t[lo:hi], cutoff)) if t[lo] < cutoff else lo
+    # The click is at the end of the section: byte searches from there.
+    press = kinds.rfind(1, start, hi)
+    end = hi
     if press >= 0:
-        pe = events[press]
-        for j in range(press + 1, n):
-            if events[j][3] == 2:
-                re = events[j]
-                out[_HOLD] = math.log1p(re[0] - pe[0])
-                out[_PRESS_MOVE] = math.hypot(re[1] - pe[1], re[2] - pe[2])
-                break
+        release = kinds.find(2, press + 1, hi)
+        if release >= 0:
+            out[_HOLD] = math.log1p(t[release] - t[press])
+            out[_PRESS_MOVE] = math.hypot(x[release] - x[press], y[release] - y[press])
         end = press + 1
-        for j in range(press - 1, start - 1, -1):
-            me = events[j]
-            if me[3] == 0:
-                out[_DWELL] = math.log1p(pe[0] - me[0])
-                # The dwell is end_dwell, not movement, unless the press lands
-                # somewhere else (a teleporting click).
-                if me[1] == pe[1] and me[2] == pe[2]:
-                    end = j + 1
-                break
+        last_move = kinds.rfind(0, start, press)
+        if last_move >= 0:
+            out[_DWELL] = math.log1p(t[press] - t[last_move])
+            # The dwell is end_dwell, not movement, unless the press lands
+            # somewhere else (a teleporting click).
+            if x[last_move] == x[press] and y[last_move] == y[press]:
+                end = last_move + 1
     m = end - start
-    if m < 2 or events[end - 1][0] - events[start][0] < 2 * GRID_MS:
+    if m < 2 or t[end - 1] - t[start] < 2 * GRID_MS:
         return out
-    t, x, y = _columns(events[start:end])
-    ok = _compiled(t, x, y, out) if compiled else _numpy(t, x, y, out)
+    tw, xw, yw = t[start:end], x[start:end], y[start:end]
+    ok = _compiled(tw, xw, yw, out) if compiled else _numpy(tw, xw, yw, out)
     if not ok:
-        out[_DURATION] = math.log1p(events[end - 1][0] - events[start][0])
+        out[_DURATION] = math.log1p(t[end - 1] - t[start])
     return out
 
 

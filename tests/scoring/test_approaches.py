@@ -65,6 +65,12 @@ def test_each_click_is_cut_after_the_previous_one() -> None:
     # And it scores as that piece alone would (the features only see times relative to it).
     for part, piece in zip(parts, (a, b, c), strict=True):
         np.testing.assert_allclose(pointer.extract(part), pointer.extract(piece))
+    # The scorer's way: one section's columns, each approach a span of them.
+    section = pointer.section_of(ev)
+    spans = approaches.spans(section)
+    assert [ev[lo:hi] for lo, hi in spans] == parts
+    for (lo, hi), part in zip(spans, parts, strict=True):
+        np.testing.assert_array_equal(pointer.extract_span(section, lo, hi), pointer.extract(part))
 
 
 def test_small_or_still_clicks_are_skipped() -> None:
