@@ -5,7 +5,8 @@ and the Redis work per request.
 
 Every request is a distinct, correctly solved challenge (minted offline with the
 server's dev keys at difficulty 1, so the load generator does no PoW) carrying a
-recorded human pointer path from ../shared/data/mouse-human, so each one runs the
+recorded person's pointer events from ../shared/data/mouse-human (``--payload``: a
+page's last ten seconds, the default, or one approach piece), so each one runs the
 whole path: signature and solution check, the ONNX scorer, the gate script (limits,
 single-use claim, reputation) and a token. Goal (issue 5): at least 30% of the bare
 endpoint, one Redis round trip or less per request.
