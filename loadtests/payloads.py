@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from scoring.humans import load_user_pages, load_user_pieces
-from scoring.recorder import to_browser
+from scoring.pages import widget_pointer
 
 REPO = Path(__file__).resolve().parent.parent
 HUMANS = REPO.parent / "shared" / "data" / "mouse-human"
@@ -54,10 +54,7 @@ def human_signals(
     for user in users:
         # Two sessions per user: reading every session costs seconds at start.
         for piece in load(HUMANS, user, rng, per_user, max_sessions=2):
-            events = to_browser(piece.events, rng).tolist()
-            found.append(
-                {"v": 1, "pointer": [[t, x, y, int(k)] for t, x, y, k in events], "env": env}
-            )
+            found.append({"v": 1, "pointer": widget_pointer(piece.events, rng), "env": env})
     if not found:
         raise RuntimeError(f"no human recordings under {HUMANS}")
     return found

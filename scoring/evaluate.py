@@ -5,7 +5,9 @@
 Builds the held-out users' humans and fresh bots of every family (the same
 recording path as training, its own seed), scores them with the ONNX model and
 prints per family: AUC, share of bots caught with 1% of humans challenged, and
-calibration on the whole held-out set.
+calibration on the whole held-out set; then visits of several approaches, and the
+held-out people's recorded pages scored whole by the production scorer
+(:mod:`scoring.pages`: the share challenged at 0.5 and 0.1).
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from scoring.metrics import (
     expected_calibration_error,
 )
 from scoring.model import DEFAULT_MODEL, OnnxModel
+from scoring.model_scorer import load_default_scorer
+from scoring.pages import format_page_table, page_metrics
 from scoring.visits import build_visits, format_visit_table, visit_calibration, visit_metrics
 
 __all__ = ["DEFAULT_TEST_USERS", "FamilyMetrics", "available_families", "family_metrics", "main"]
@@ -113,6 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--visits", type=int, default=200, help="visits of several approaches per family"
     )
+    parser.add_argument(
+        "--pages", type=int, default=1500, help="recorded pages per user scored whole; 0 = none"
+    )
     args = parser.parse_args(argv)
     model = OnnxModel.load(args.model)
     if model.feature_names != MODEL_FEATURES:
@@ -152,6 +159,15 @@ def main(argv: list[str] | None = None) -> int:
         )
         ece = visit_calibration(visits, model.predict, families, calibration, evidence)
         print("ECE of the combined score: " + ", ".join(f"{e:.3f}" for e in ece))
+    if args.pages:
+        scorer = load_default_scorer(args.model)
+        print()
+        print("People's pages (the widget's last ten seconds before a click), scored whole:")
+        print(
+            format_page_table(
+                page_metrics(scorer, args.human, users, max_pages=args.pages, seed=args.seed)
+            )
+        )
     return 0
 
 
