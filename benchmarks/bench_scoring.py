@@ -29,16 +29,12 @@ from pathlib import Path
 import msgspec
 import numpy as np
 
-from loadtests.payloads import human_signals
+from loadtests.payloads import BROWSER_UA, human_signals
 from scoring import RequestContext, approaches, load_default_scorer
 from scoring.features import pointer
 from scoring.schema import decode_signals
 
 BATCH = 8
-CHROME = (
-    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/131.0.0.0 Safari/537.36"
-)
 
 
 def payload(events: int) -> bytes:
@@ -57,7 +53,7 @@ def payload(events: int) -> bytes:
     end = rows[-1]
     rows += [[end[0] + 140.0, end[1], end[2], 1], [end[0] + 230.0, end[1], end[2], 2]]
     keys = [[2000.0 + 150.0 * i + d, k, 0] for i in range(6) for d, k in ((0.0, 0), (85.0, 1))]
-    env = {"webdriver": False, "user_agent": CHROME, "languages": ["en-US", "en"], "cdp": False}
+    env = {"webdriver": False, "user_agent": BROWSER_UA, "languages": ["en-US", "en"], "cdp": False}
     return msgspec.json.encode({"pointer": rows, "keys": keys, "env": env})
 
 
@@ -105,7 +101,7 @@ def main() -> int:
     assert sig.pointer is not None and len(sig.pointer) == args.events
     scorer = load_default_scorer(args.model)
     model = scorer.registry.models.active
-    ctx = RequestContext(user_agent=CHROME, accept_language="en-US,en;q=0.9")
+    ctx = RequestContext(user_agent=BROWSER_UA, accept_language="en-US,en;q=0.9")
     row = pointer.extract(sig.pointer)[None, 1:]
     # Submits that meet in one event-loop turn are scored with one model call.
     batch = np.repeat(row, BATCH, axis=0)

@@ -13,16 +13,12 @@ from pathlib import Path
 import numpy as np
 
 from scoring.humans import load_user_pages, load_user_pieces
-from scoring.pages import widget_pointer
+from scoring.pages import BROWSER_UA, widget_pointer
 
 REPO = Path(__file__).resolve().parent.parent
 HUMANS = REPO.parent / "shared" / "data" / "mouse-human"
 HOSTNAME = "loadtest.example"
 ORIGIN = f"https://{HOSTNAME}"
-BROWSER_UA = (
-    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/131.0.0.0 Safari/537.36"
-)
 BOT_UA = "python-requests/2.32.3"
 # Abusive clients come from three documentation subnets (RFC 5737), four hosts each:
 # few enough that the per-IP and per-subnet limits must bite.

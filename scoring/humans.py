@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import gzip
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -144,6 +145,26 @@ def _pages(ev: Array, window_ms: float) -> list[Array]:
     return out
 
 
+def _load(
+    root: Path,
+    user: str,
+    rng: np.random.Generator,
+    most: int,
+    max_sessions: int,
+    cut: Callable[[Array], list[Array]],
+) -> list[HumanPiece]:
+    """``cut`` of each session of ``user`` (``max_sessions`` > 0: its first sessions
+    only), at most ``most`` of them, sampled reproducibly."""
+    found: list[HumanPiece] = []
+    files = sorted((root / user).glob("*.csv*"))
+    for f in files[:max_sessions] if max_sessions > 0 else files:
+        found.extend(HumanPiece(user, f.name, events) for events in cut(_read_session(f)))
+    if len(found) > most:
+        keep = np.sort(rng.choice(len(found), size=most, replace=False))
+        found = [found[i] for i in keep.tolist()]
+    return found
+
+
 def load_user_pages(
     root: Path,
     user: str,
@@ -156,14 +177,7 @@ def load_user_pages(
     """What the widget holds when a person clicks: every move, press and release of the
     ``window_ms`` before each left release, from t=0 (often several approaches and
     clicks, as on a form). At most ``max_pages``, sampled reproducibly."""
-    found: list[HumanPiece] = []
-    files = sorted((root / user).glob("*.csv*"))
-    for f in files[:max_sessions] if max_sessions > 0 else files:
-        found.extend(HumanPiece(user, f.name, page) for page in _pages(_read_session(f), window_ms))
-    if len(found) > max_pages:
-        keep = np.sort(rng.choice(len(found), size=max_pages, replace=False))
-        found = [found[i] for i in keep.tolist()]
-    return found
+    return _load(root, user, rng, max_pages, max_sessions, lambda ev: _pages(ev, window_ms))
 
 
 def load_user_pieces(
@@ -171,11 +185,4 @@ def load_user_pieces(
 ) -> list[HumanPiece]:
     """At most ``max_pieces`` pieces of one user (``max_sessions`` > 0: of its first
     sessions only), sampled reproducibly."""
-    found: list[HumanPiece] = []
-    files = sorted((root / user).glob("*.csv*"))
-    for f in files[:max_sessions] if max_sessions > 0 else files:
-        found.extend(HumanPiece(user, f.name, seg) for seg in _pieces(_read_session(f)))
-    if len(found) > max_pieces:
-        keep = np.sort(rng.choice(len(found), size=max_pieces, replace=False))
-        found = [found[i] for i in keep.tolist()]
-    return found
+    return _load(root, user, rng, max_pieces, max_sessions, _pieces)

@@ -28,7 +28,15 @@ from scoring.result import RequestContext
 from scoring.schema import Signals, decode_signals
 from scoring.scorer import Scorer
 
-__all__ = ["PAGE_KINDS", "PageMetrics", "format_page_table", "page_kind", "page_metrics"]
+__all__ = [
+    "BROWSER_UA",
+    "PAGE_KINDS",
+    "PageMetrics",
+    "format_page_table",
+    "page_kind",
+    "page_metrics",
+    "widget_pointer",
+]
 
 PAGE_KINDS = (
     "one press or none",
