@@ -6,7 +6,8 @@
 One verification flow is what a real integration asks of the server for one visitor:
 
 - Palisade: ``POST /v1/challenge``, ``POST /v1/submit`` (a distinct solved challenge
-  carrying a recorded human pointer path, scored by the model), ``POST /siteverify``
+  carrying a recorded person's page as the widget sends it, the last ten seconds of
+  pointer events, scored by the model), ``POST /siteverify``
   (a distinct valid token), production settings, Redis, one uvicorn worker.
 - ALTCHA (PyPI ``altcha``, benchmarks/peers/altcha_app.py, Starlette + uvicorn like the
   bare baseline): ``/challenge`` and ``/verify`` of a distinct solved payload, in both
