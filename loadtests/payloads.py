@@ -13,7 +13,8 @@ from pathlib import Path
 import numpy as np
 
 from scoring.humans import load_user_pages, load_user_pieces
-from scoring.pages import BROWSER_UA, widget_pointer
+from scoring.pages import BROWSER_ENV, widget_pointer
+from scoring.pages import BROWSER_UA as BROWSER_UA  # the load tests and benchmarks send it
 
 REPO = Path(__file__).resolve().parent.parent
 HUMANS = REPO.parent / "shared" / "data" / "mouse-human"
@@ -39,18 +40,17 @@ def human_signals(
     """``count`` signal payloads of a few recorded users with a browser's environment.
 
     ``pages``: what the widget sends when a person clicks, the last ten seconds of the
-    page's pointer events (a median of about 150 at 60 Hz, often several approaches);
+    page's pointer events (a median of about 180 at 60 Hz, often several approaches);
     otherwise one approach-and-click piece each (a tenth of that).
     """
     rng = np.random.default_rng(7)
-    env = {"webdriver": False, "user_agent": BROWSER_UA, "languages": ["en-US", "en"]}
     per_user = max(1, count // len(users))
     load = load_user_pages if pages else load_user_pieces
     found: list[Signals] = []
     for user in users:
         # Two sessions per user: reading every session costs seconds at start.
         for piece in load(HUMANS, user, rng, per_user, max_sessions=2):
-            found.append({"v": 1, "pointer": widget_pointer(piece.events, rng), "env": env})
+            found.append({"v": 1, "pointer": widget_pointer(piece.events, rng), "env": BROWSER_ENV})
     if not found:
         raise RuntimeError(f"no human recordings under {HUMANS}")
     return found

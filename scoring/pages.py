@@ -29,6 +29,7 @@ from scoring.schema import Signals, decode_signals
 from scoring.scorer import Scorer
 
 __all__ = [
+    "BROWSER_ENV",
     "BROWSER_UA",
     "PAGE_KINDS",
     "PageMetrics",
@@ -49,6 +50,8 @@ BROWSER_UA = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/131.0.0.0 Safari/537.36"
 )
+# The environment section of a plain desktop browser (payloads built from recordings).
+BROWSER_ENV = {"webdriver": False, "user_agent": BROWSER_UA, "languages": ["en-US", "en"]}
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,10 +82,9 @@ def page_kind(events: Sequence[Sequence[float]]) -> str:
 
 def _user_pages(root: Path, user: str, max_pages: int, seed: int) -> list[Signals]:
     rng = np.random.default_rng([seed, 97])
-    env = {"webdriver": False, "user_agent": BROWSER_UA, "languages": ["en-US", "en"]}
     return [
         decode_signals(
-            msgspec.json.encode({"pointer": widget_pointer(page.events, rng), "env": env})
+            msgspec.json.encode({"pointer": widget_pointer(page.events, rng), "env": BROWSER_ENV})
         )
         for page in load_user_pages(root, user, rng, max_pages)
     ]
