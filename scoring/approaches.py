@@ -9,7 +9,8 @@ pieces vary while a tool makes the same kind of movement each time.
 :func:`split` cuts a section into the last :data:`MAX_APPROACHES` approaches
 that look like the model's training pieces (:mod:`scoring.humans`: at least
 :data:`MIN_MOVES` moves and :data:`MIN_DISPLACEMENT_PX` from the first move to
-the press, the previous click outside it). Each is then scored as a section of
+the press, the previous click outside it; when none does, the click with the most
+moves before it, see :func:`clicks`). Each is then scored as a section of
 its own would be, so a one-click section is scored exactly as before, and
 :func:`combine` averages the approaches' logits: the mean of log odds, whose
 ranking is that of the product of the likelihood ratios, without claiming the
@@ -31,6 +32,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping, Sequence
+from typing import NamedTuple
 
 import numpy as np
 
@@ -44,7 +46,9 @@ __all__ = [
     "MIN_DISPLACEMENT_PX",
     "MIN_MOVES",
     "Calibration",
+    "Clicks",
     "calibration_of",
+    "clicks",
     "combine",
     "evidence_weight",
     "mean_logit",
@@ -60,7 +64,8 @@ MAX_APPROACHES = 4
 # are not what the model learnt from.
 MIN_MOVES = 4
 MIN_DISPLACEMENT_PX = 30.0
-# Presses looked at, newest first, for those approaches.
+# Clicks looked at, newest first, for those approaches: only clicks with moves before
+# them count (a double click or a burst of clicks in place costs nothing to pass over).
 MAX_SCANNED = 4 * MAX_APPROACHES
 # Log odds are clipped here: the model's output never reaches 0 or 1, and a
 # probability rounded to either must not decide the mean alone.
@@ -69,12 +74,12 @@ _P_FLOOR = 1e-6
 Event = Sequence[float]
 
 
-def _approach(section: Section, lo: int, press: int) -> bool:
-    """Whether the events ``lo:press`` hold an approach the model can read."""
-    kinds = section.kinds
-    if kinds.count(0, lo, press) < MIN_MOVES:
+def _readable(section: Section, lo: int, press: int, moves: int) -> bool:
+    """Whether the ``moves`` moves of the events ``lo:press`` are an approach the model
+    can read."""
+    if moves < MIN_MOVES:
         return False
-    first = kinds.find(0, lo, press)
+    first = section.kinds.find(0, lo, press)
     dx, dy = section.x[press] - section.x[first], section.y[press] - section.y[first]
     return math.hypot(dx, dy) >= MIN_DISPLACEMENT_PX
 
@@ -84,38 +89,64 @@ def _next_button(kinds: bytes, start: int) -> int:
     return min(found) if found else -1
 
 
-def spans(section: Section) -> list[tuple[int, int]]:
-    """The approaches of a pointer section as ``(lo, hi)`` event spans, oldest first (at
-    most ``MAX_APPROACHES``).
+class Clicks(NamedTuple):
+    """What :func:`clicks` found in a pointer section, as ``(lo, hi)`` event spans."""
 
-    A section with at most one press, or none that qualifies, is one span, whole:
-    the feature extractor reads its last window as it always has.
+    readable: list[tuple[int, int]]
+    """The approaches the model can read, oldest first (at most ``MAX_APPROACHES``)."""
+    fallback: tuple[int, int]
+    """What is read when none is: the click with the most moves before it (the newest
+    of those), or the whole section when no click had a move before it."""
+
+
+def clicks(section: Section) -> Clicks:
+    """The clicks of a pointer section: each runs from the event after the previous
+    button event through its press and, when it comes before the next button event,
+    its release.
+
+    A section with at most one press is read whole (the feature extractor reads its
+    last window as it always has). When several presses came and none qualifies, a
+    person double-clicked or clicked in place after moving somewhere: the click with
+    the most moves before it is the nearest thing to the approach-and-click the model
+    knows, where the whole section is several clicks read as one movement, which no
+    training piece looks like.
     """
     kinds = section.kinds
-    whole = [(0, len(kinds))]
-    if kinds.count(1) <= 1:
-        return whole
+    whole = (0, len(kinds))
     found: list[tuple[int, int]] = []
-    press = kinds.rfind(1)
-    # Newest first, and only so far back: a section of nothing but presses must not
-    # cost more than a real one.
+    if kinds.count(1) <= 1:
+        return Clicks(found, whole)
+    fallback, fallback_moves = whole, 0
+    end = len(kinds)
+    # Newest first, one run of moves at a time: a press with no move since the last
+    # button event can never qualify, so a burst of clicks in place is passed over at
+    # no cost, and a section of nothing but small moves and clicks costs at most this.
     for _ in range(MAX_SCANNED):
-        if press < 0:
+        move = kinds.rfind(0, 0, end)
+        if move < 0:
             break
-        previous = kinds.rfind(1, 0, press)
-        lo = max(previous, kinds.rfind(2, 0, press)) + 1
-        # Through this press's release, when it comes before the next button event.
+        lo = max(kinds.rfind(1, 0, move), kinds.rfind(2, 0, move)) + 1
+        press = _next_button(kinds, move + 1)
+        end = lo
+        if press < 0 or kinds[press] != 1:
+            continue  # moves after the last click, or a drag
         after = _next_button(kinds, press + 1)
         hi = after + 1 if after >= 0 and kinds[after] == 2 else press + 1
-        if _approach(section, lo, press):
+        moves = kinds.count(0, lo, press)
+        if _readable(section, lo, press, moves):
             found.append((lo, hi))
             if len(found) == MAX_APPROACHES:
                 break
-        press = previous
-    if not found:
-        return whole
+        elif moves > fallback_moves:
+            fallback, fallback_moves = (lo, hi), moves
     found.reverse()
-    return found
+    return Clicks(found, fallback)
+
+
+def spans(section: Section) -> list[tuple[int, int]]:
+    """The spans the scorer reads: the readable approaches, or else the fallback."""
+    found = clicks(section)
+    return found.readable or [found.fallback]
 
 
 def split(events: Sequence[Event]) -> list[Sequence[Event]]:

@@ -74,10 +74,8 @@ def page_kind(events: Sequence[Sequence[float]]) -> str:
     section = pointer.section_of(events)
     if section.kinds.count(1) <= 1:
         return PAGE_KINDS[0]
-    spans = approaches.spans(section)
-    if spans == [(0, len(events))]:
-        return PAGE_KINDS[1]
-    return PAGE_KINDS[2] if len(spans) == 1 else PAGE_KINDS[3]
+    readable = len(approaches.clicks(section).readable)
+    return PAGE_KINDS[min(readable, 2) + 1]
 
 
 def _user_pages(root: Path, user: str, max_pages: int, seed: int) -> list[Signals]:

@@ -160,6 +160,22 @@ def test_scripted_movement_is_flagged_by_the_pointer_model(
     assert pointer is not None and pointer < 0.5, result
 
 
+def test_jumping_to_each_field_is_flagged(
+    server: LiveServer, page: Page, serve_page: ServePage, shipped_scorer: ModelScorer
+) -> None:
+    """``locator.click()`` on two fields and the checkbox: no click has an approach the
+    model can read, so the server reads the click with the most moves before it."""
+    answer, submit = click_checkbox(server, page, serve_page, playwright_click, ("name", "mail"))
+    assert answer["success"] is True, answer
+    signals = decode_signals(json.dumps(submit["signals"]))
+    assert signals.pointer is not None
+    assert [e[3] for e in signals.pointer].count(1) == 3
+    assert approaches.clicks(pointer_features.section_of(signals.pointer)).readable == []
+    assert "pointer.model" in answer["score_reason"], answer
+    result = shipped_scorer.score(signals, RequestContext())
+    assert result.channels["pointer"] is not None and result.channels["pointer"] < 0.5, result
+
+
 def test_recorded_human_movement_is_not_flagged(
     server: LiveServer, page: Page, serve_page: ServePage, shipped_scorer: ModelScorer
 ) -> None:

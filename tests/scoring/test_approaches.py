@@ -79,9 +79,26 @@ def test_small_or_still_clicks_are_skipped() -> None:
     nudge = line_events(10, 16.0, 1.0)  # 9 px
     ev = _visit(approach, double, nudge, gap=400.0)
     assert approaches.split(ev) == [ev[: len(approach)]]
-    # Nothing that qualifies: the section as before.
-    ev = _visit(double, nudge)
+
+
+def test_with_nothing_readable_the_click_with_the_most_moves_is_read() -> None:
+    double = [[0.0, 10.0, 10.0, 1], [90.0, 10.0, 10.0, 2]]  # a second click, no move
+    nudge = line_events(10, 16.0, 1.0)  # 9 px: not an approach
+    small = line_events(3, 16.0, 1.0)
+    ev = _visit(nudge, double, small, double, gap=400.0)
+    found = approaches.clicks(pointer.section_of(ev))
+    assert found.readable == []
+    assert found.fallback == (0, len(nudge))
+    assert approaches.split(ev) == [ev[: len(nudge)]]
+    # The newest of those with as many moves.
+    ev = _visit(nudge, double, nudge, double, gap=400.0)
+    start = len(nudge) + len(double)
+    assert approaches.split(ev) == [ev[start : start + len(nudge)]]
+    # No click with a move before it (moves after the last only): the whole section,
+    # as a single click is read.
+    ev = _visit(double, double, line_events(5, 16.0, 1.0, click=False), gap=400.0)
     assert approaches.split(ev) == [ev]
+    assert approaches.clicks(pointer.section_of(ev)).fallback == (0, len(ev))
 
 
 def test_at_most_the_last_four_approaches() -> None:
@@ -162,12 +179,16 @@ def test_the_shadow_compares_whole_submits(other_model: Path, scorer: ModelScore
     assert seen[0][2] == pytest.approx(active, abs=1e-4)
 
 
-def test_only_the_newest_presses_are_looked_at() -> None:
-    # A real approach, then more lone clicks than the cut looks back over.
+def test_clicks_in_place_are_passed_over_and_only_the_newest_moves_are_looked_at() -> None:
     approach = _wavy(40, 16.0)
-    clicks = [[[0.0, 10.0, 10.0, 1], [60.0, 10.0, 10.0, 2]]] * approaches.MAX_SCANNED
-    ev = _visit(approach, *clicks, gap=200.0)
-    assert approaches.split(ev) == [ev]
-    # One lone click fewer, and the approach is found again.
-    ev = _visit(approach, *clicks[1:], gap=200.0)
+    in_place = [[[0.0, 10.0, 10.0, 1], [60.0, 10.0, 10.0, 2]]] * (4 * approaches.MAX_SCANNED)
+    # A burst of clicks in place after the approach: it is still found.
+    ev = _visit(approach, *in_place, gap=200.0)
+    assert approaches.split(ev) == [ev[: len(approach)]]
+    # More clicks after small moves than the cut looks back over: it is not.
+    nudged = [line_events(2, 16.0, 1.0)] * approaches.MAX_SCANNED
+    ev = _visit(approach, *nudged, gap=200.0)
+    assert approaches.split(ev) != [ev[: len(approach)]]
+    # One fewer, and the approach is found again.
+    ev = _visit(approach, *nudged[1:], gap=200.0)
     assert approaches.split(ev) == [ev[: len(approach)]]

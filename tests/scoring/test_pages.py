@@ -25,6 +25,7 @@ def test_pages_are_told_apart_by_the_approaches_the_scorer_can_read() -> None:
     assert page_kind(approach) == PAGE_KINDS[0]
     assert page_kind(line_events(30, 16.0, 5.0, click=False)) == PAGE_KINDS[0]
     assert page_kind(_then(nudge, nudge)) == PAGE_KINDS[1]
+    assert page_kind(_then(approach, *[nudge] * 20)) == PAGE_KINDS[1]
     assert page_kind(_then(nudge, approach, nudge)) == PAGE_KINDS[2]
     assert page_kind(_then(approach, nudge, approach)) == PAGE_KINDS[3]
 
@@ -40,6 +41,10 @@ def test_a_held_out_persons_pages_with_readable_approaches_are_rarely_challenged
     # approaches are where the score is surest.
     assert by_kind[PAGE_KINDS[3]].pages > 100
     assert by_kind[PAGE_KINDS[3]].below[0] < 0.02
-    assert 0.0 <= by_kind["all"].below[1] <= by_kind["all"].below[0] < 0.1
+    assert 0.0 <= by_kind["all"].below[1] <= by_kind["all"].below[0] < 0.05
+    # Bursts of clicks in place (a desktop person's double clicks) are read by the click
+    # with the most movement before them, not as one movement across all the clicks:
+    # read that way, 3% of these pages scored below 0.1.
+    assert by_kind["all"].below[1] < 0.015
     table = format_page_table(rows)
     assert table.count("\n") == len(rows) + 1 and "| user9 | all | 300 |" in table
