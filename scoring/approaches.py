@@ -85,8 +85,10 @@ def _readable(section: Section, lo: int, press: int, moves: int) -> bool:
 
 
 def _next_button(kinds: bytes, start: int) -> int:
-    found = [i for i in (kinds.find(1, start), kinds.find(2, start)) if i >= 0]
-    return min(found) if found else -1
+    press, release = kinds.find(1, start), kinds.find(2, start)
+    if press < 0 or 0 <= release < press:
+        return release
+    return press
 
 
 class Clicks(NamedTuple):
@@ -130,15 +132,18 @@ def clicks(section: Section) -> Clicks:
         end = lo
         if press < 0 or kinds[press] != 1:
             continue  # moves after the last click, or a drag
+        moves = kinds.count(0, lo, press)
+        readable = _readable(section, lo, press, moves)
+        if not readable and moves <= fallback_moves:
+            continue
         after = _next_button(kinds, press + 1)
         hi = after + 1 if after >= 0 and kinds[after] == 2 else press + 1
-        moves = kinds.count(0, lo, press)
-        if _readable(section, lo, press, moves):
-            found.append((lo, hi))
-            if len(found) == MAX_APPROACHES:
-                break
-        elif moves > fallback_moves:
+        if not readable:
             fallback, fallback_moves = (lo, hi), moves
+            continue
+        found.append((lo, hi))
+        if len(found) == MAX_APPROACHES:
+            break
     found.reverse()
     return Clicks(found, fallback)
 
