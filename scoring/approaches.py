@@ -31,7 +31,9 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping, Sequence
+from itertools import islice
 from typing import NamedTuple
 
 import numpy as np
@@ -67,21 +69,13 @@ MIN_DISPLACEMENT_PX = 30.0
 # Clicks looked at, newest first, for those approaches: only clicks with moves before
 # them count (a double click or a burst of clicks in place costs nothing to pass over).
 MAX_SCANNED = 4 * MAX_APPROACHES
+# In the reversed kinds: a press (1), then the moves (0) since the button event before it.
+_PRESS_AFTER_MOVES = re.compile(rb"\x01\x00+")
 # Log odds are clipped here: the model's output never reaches 0 or 1, and a
 # probability rounded to either must not decide the mean alone.
 _P_FLOOR = 1e-6
 
 Event = Sequence[float]
-
-
-def _readable(section: Section, lo: int, press: int, moves: int) -> bool:
-    """Whether the ``moves`` moves of the events ``lo:press`` are an approach the model
-    can read."""
-    if moves < MIN_MOVES:
-        return False
-    first = section.kinds.find(0, lo, press)
-    dx, dy = section.x[press] - section.x[first], section.y[press] - section.y[first]
-    return math.hypot(dx, dy) >= MIN_DISPLACEMENT_PX
 
 
 def _next_button(kinds: bytes, start: int) -> int:
@@ -114,26 +108,23 @@ def clicks(section: Section) -> Clicks:
     training piece looks like.
     """
     kinds = section.kinds
-    whole = (0, len(kinds))
+    n = len(kinds)
+    whole = (0, n)
     found: list[tuple[int, int]] = []
     if kinds.count(1) <= 1:
         return Clicks(found, whole)
     fallback, fallback_moves = whole, 0
-    end = len(kinds)
-    # Newest first, one run of moves at a time: a press with no move since the last
-    # button event can never qualify, so a burst of clicks in place is passed over at
-    # no cost, and a section of nothing but small moves and clicks costs at most this.
-    for _ in range(MAX_SCANNED):
-        move = kinds.rfind(0, 0, end)
-        if move < 0:
-            break
-        lo = max(kinds.rfind(1, 0, move), kinds.rfind(2, 0, move)) + 1
-        press = _next_button(kinds, move + 1)
-        end = lo
-        if press < 0 or kinds[press] != 1:
-            continue  # moves after the last click, or a drag
-        moves = kinds.count(0, lo, press)
-        readable = _readable(section, lo, press, moves)
+    x, y = section.x, section.y
+    # Newest first: a press right after the moves since the previous button event,
+    # found in the reversed kinds. A press with no move before it can never qualify,
+    # so a burst of clicks in place costs nothing to pass over.
+    for match in islice(_PRESS_AFTER_MOVES.finditer(kinds[::-1]), MAX_SCANNED):
+        press, lo = n - 1 - match.start(), n - match.end()
+        moves = press - lo
+        readable = (
+            moves >= MIN_MOVES
+            and math.hypot(x[press] - x[lo], y[press] - y[lo]) >= MIN_DISPLACEMENT_PX
+        )
         if not readable and moves <= fallback_moves:
             continue
         after = _next_button(kinds, press + 1)
