@@ -81,6 +81,14 @@ def test_small_or_still_clicks_are_skipped() -> None:
     assert approaches.split(ev) == [ev[: len(approach)]]
 
 
+def test_a_drag_is_not_an_approach() -> None:
+    approach = _wavy(40, 16.0)
+    moves = line_events(20, 16.0, 5.0, click=False)
+    drag = [[0.0, 100.0, 200.0, 1], *_shifted(moves, 16.0), [340.0, 195.0, 200.0, 2]]
+    ev = _visit(approach, drag, gap=400.0)
+    assert approaches.split(ev) == [ev[: len(approach)]]
+
+
 def test_with_nothing_readable_the_click_with_the_most_moves_is_read() -> None:
     double = [[0.0, 10.0, 10.0, 1], [90.0, 10.0, 10.0, 2]]  # a second click, no move
     nudge = line_events(10, 16.0, 1.0)  # 9 px: not an approach
