@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MIN_MOVE_GAP_MS, Recorder, Ring } from "../src/behaviour";
 import { keyClass } from "../src/sources/keys";
+import { pointer } from "../src/sources/pointer";
 
 describe("Ring", () => {
   it("keeps the most recent items, oldest first, and counts all", () => {
@@ -95,6 +96,31 @@ describe("keyClass", () => {
   it("classifies without keeping the key", () => {
     expect(["a", "Z", "é", "5", " ", "Backspace", "Delete", "Shift", "Enter", "."].map(keyClass)).toEqual([
       0, 0, 0, 1, 2, 3, 3, 4, 5, 5,
+    ]);
+  });
+});
+
+describe("pointer source", () => {
+  const fire = (win: EventTarget, type: string, pointerType: string, x: number, y: number) =>
+    win.dispatchEvent(Object.assign(new Event(type), { pointerType, clientX: x, clientY: y }));
+
+  it("records the mouse and leaves touches and pens to their own sections", () => {
+    const win = new EventTarget();
+    const rec = new Recorder(0);
+    const stop = pointer.start(rec, win as unknown as Window);
+    fire(win, "pointerdown", "touch", 10, 10);
+    fire(win, "pointerup", "touch", 10, 10);
+    fire(win, "pointermove", "pen", 20, 20);
+    fire(win, "pointermove", "mouse", 30, 30);
+    fire(win, "pointerdown", "mouse", 30, 30);
+    fire(win, "pointerup", "", 30, 30); // a page's own PointerEvent claims to be a mouse
+    stop();
+    fire(win, "pointermove", "mouse", 40, 40);
+    const p = rec.snapshot(1).pointer!;
+    expect(p.map((e) => [e[1], e[2], e[3]])).toEqual([
+      [30, 30, 0],
+      [30, 30, 1],
+      [30, 30, 2],
     ]);
   });
 });

@@ -126,6 +126,11 @@ _counter = iter(range(1_000_000))
 @pytest.fixture
 def serve_page(page: Page, shop: tuple[str, _Pages]) -> ServePage:
     """``serve_page(html, csp=None)``: serve ``html`` at a fresh path of the shop, open it."""
+    return page_server(page, shop)
+
+
+def page_server(page: Page, shop: tuple[str, _Pages]) -> ServePage:
+    """:func:`serve_page` for any page (another browser context's)."""
     origin, pages = shop
 
     def open_(html: str, csp: str | None = None) -> str:
