@@ -140,7 +140,15 @@ def clicks(section: Section) -> Clicks:
 
 
 def spans(section: Section) -> list[tuple[int, int]]:
-    """The spans the scorer reads: the readable approaches, or else the fallback."""
+    """The spans the scorer reads: the readable approaches, or else the fallback; none
+    when the section has no press. Moves without a click are not what the model
+    learnt (an approach and its click), and its reading of them is no evidence:
+    people's recorded pages with the presses taken out score below 0.5 two times in
+    three. A page whose person has only moved so far (a managed widget's first submit,
+    a checkbox ticked from the keyboard) is then scored as one with no pointer events,
+    which is what a script could send anyway."""
+    if 1 not in section.kinds:
+        return []
     found = clicks(section)
     return found.readable or [found.fallback]
 

@@ -2,7 +2,8 @@
 
 Final score: the behaviour score (the pointer model's calibrated P(human); the
 touch rule score for touch-only payloads; ``NO_BEHAVIOUR_SCORE`` when there is
-no behaviour data at all, with reason ``behaviour.missing``), lowered by the
+no behaviour data at all, with reason ``behaviour.missing``, or mouse moves without
+a click, with ``pointer.no_click``), lowered by the
 other channels' findings and capped at ``BOT_CAP`` when any environment
 detector says ``bot``. The shadow model scores the same rows, its result is
 counted and logged, and it never changes the answer.
@@ -255,7 +256,9 @@ class ModelScorer:
             base, others = t_score, (k_score, s_score, None)
         else:
             base, others = NO_BEHAVIOUR_SCORE, (k_score, s_score, None)
-            reasons.append("behaviour.missing")
+            # Moves but no click (approaches.spans): nothing the model can read.
+            moved = signals is not None and bool(signals.pointer)
+            reasons.append("pointer.no_click" if moved else "behaviour.missing")
         for ch in others:
             if ch is not None and ch < 0.8:
                 base *= ch / 0.8

@@ -46,8 +46,9 @@ def _wavy(n: int, dt: float) -> list[list[float]]:
 def test_one_click_is_the_whole_section() -> None:
     ev = line_events(30, 16.0, 5.0)
     assert approaches.split(ev) == [ev]
+    # Moves without a click are nothing the model reads.
     moves_only = line_events(30, 16.0, 5.0, click=False)
-    assert approaches.split(moves_only) == [moves_only]
+    assert approaches.split(moves_only) == []
 
 
 def test_each_click_is_cut_after_the_previous_one() -> None:

@@ -43,6 +43,21 @@ def test_no_data_is_neutral_not_bot(scorer: ModelScorer) -> None:
         assert all(v is None for v in res.channels.values())
 
 
+def test_moves_without_a_click_are_not_read_by_the_model(scorer: ModelScorer) -> None:
+    # A managed widget's first submit, or a checkbox ticked from the keyboard: the person
+    # has moved the mouse and not clicked. The same moves with a click are read.
+    moves = TWEEN[:-2]
+    res = scorer.score(signals(pointer=moves), CTX)
+    assert res.score == NO_BEHAVIOUR_SCORE
+    assert res.reasons == ("pointer.no_click",)
+    assert res.channels["pointer"] is None
+    assert scorer.score(signals(pointer=TWEEN), CTX).channels["pointer"] is not None
+    # A tap's touch section still decides when there is one.
+    tap = [[0.0, 50.0, 60.0, 1, 1], [90.0, 50.0, 60.0, 2, 0]]
+    res = scorer.score(signals(pointer=moves, touch=tap), CTX)
+    assert res.channels["touch"] is not None and res.score == res.channels["touch"]
+
+
 def test_environment_bot_caps_the_score(scorer: ModelScorer) -> None:
     clean = scorer.score(signals(env={"webdriver": False}), CTX)
     assert clean.channels["env"] == 1.0 and clean.score == NO_BEHAVIOUR_SCORE
