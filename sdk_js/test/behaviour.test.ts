@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MIN_MOVE_GAP_MS, Recorder, Ring } from "../src/behaviour";
-import { keyClass } from "../src/sources/keys";
+import { keyClass, keys } from "../src/sources/keys";
 import { pointer } from "../src/sources/pointer";
 
 describe("Ring", () => {
@@ -121,6 +121,24 @@ describe("pointer source", () => {
       [30, 30, 0],
       [30, 30, 1],
       [30, 30, 2],
+    ]);
+  });
+});
+
+describe("keys source", () => {
+  it("records a held key's auto-repeat as one keystroke", () => {
+    const win = new EventTarget();
+    const rec = new Recorder(0);
+    const stop = keys.start(rec, win as unknown as Window);
+    const key = (type: string, repeat: boolean) =>
+      win.dispatchEvent(Object.assign(new Event(type), { key: "Backspace", repeat }));
+    key("keydown", false);
+    for (let i = 0; i < 10; i++) key("keydown", true);
+    key("keyup", false);
+    stop();
+    expect(rec.snapshot(1).keys!.map((e) => [e[1], e[2]])).toEqual([
+      [0, 3],
+      [1, 3],
     ]);
   });
 });

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from edge_api.sites import DEFAULT_POW_MIN
+from scoring import RequestContext, load_default_scorer
 from scoring.schema import decode_signals
 from tests.browser.conftest import (
     SHOP_HOST,
@@ -80,6 +81,37 @@ def test_person_clicks_the_checkbox_along_a_human_path(
     assert signals.env.worker_user_agent == signals.env.user_agent
     # The token is single use.
     assert siteverify(server, secret, token)["success"] is False
+
+
+def test_a_held_key_is_one_keystroke(server: LiveServer, page: Page, serve_page: ServePage) -> None:
+    """Holding Backspace repeats its keydown at the keyboard's rate: the widget sends one
+    keystroke, not a run of perfectly regular, unreleased ones that the keys rules
+    (rightly, for a script) score as a bot."""
+    sitekey, _ = make_site(server, mode="checkbox")
+    submits = capture_submits(page)
+    serve_page(form_page(server, f'<div class="palisade-captcha" data-sitekey="{sitekey}"></div>'))
+    box = page.locator("[role=checkbox]")
+    expect(page.locator(".l")).to_have_text("I am human")
+    page.focus("#email")
+    # Typed as a person types: uneven holds and gaps (a fixed delay is a script's tell).
+    for i, ch in enumerate("ann@example.comm"):
+        page.keyboard.press(ch, delay=60 + (i * 37) % 70)
+        time.sleep(0.05 + ((i * 53) % 90) / 1000)
+    for _ in range(12):  # after the first, each down is the keyboard's auto-repeat
+        page.keyboard.down("Backspace")
+        time.sleep(0.033)
+    page.keyboard.up("Backspace")
+    bounds = box.bounding_box()
+    assert bounds is not None
+    replay_human_click(page, bounds["x"] + bounds["width"] / 2, bounds["y"] + bounds["height"] / 2)
+    wait_token(page)
+    keys = submits[0]["signals"]["keys"]
+    deletes = [kind for _, kind, cls in keys if cls == 3]
+    assert deletes == [0, 1], keys
+    scorer = load_default_scorer()
+    result = scorer.score(decode_signals(json.dumps({"keys": keys})), RequestContext())
+    assert result.channels["keys"] is not None and result.channels["keys"] >= 0.8, result
+    assert not [r for r in result.reasons if r.startswith("keys.")], result
 
 
 def test_invisible_execute_and_pow_timing(

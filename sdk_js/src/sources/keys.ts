@@ -17,6 +17,9 @@ export const keys: BehaviourSource = {
   start(rec, win) {
     const on = (kind: 0 | 1) => (e: Event) => {
       const ke = e as KeyboardEvent;
+      // A held key's repeated keydowns are the keyboard's, at its fixed rate and never
+      // released: one keystroke, not a run of perfectly regular ones (a script's tell).
+      if (ke.repeat) return;
       rec.addKey(eventTime(ke), kind, keyClass(ke.key ?? ""));
     };
     const offs = [listen(win, "keydown", on(0)), listen(win, "keyup", on(1))];
