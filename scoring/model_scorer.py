@@ -238,7 +238,9 @@ class ModelScorer:
         if signals is not None:
             # Absent sections have no channel: skip their extractors entirely.
             if signals.keys:
-                k_score, k_reasons = keys_channel(keys.extract(signals.keys))
+                k_score, k_reasons = keys_channel(
+                    keys.extract(signals.keys), on_screen=bool(signals.touch)
+                )
             if signals.scroll:
                 s_score, s_reasons = scroll_channel(scroll.extract(signals.scroll))
             if signals.touch:

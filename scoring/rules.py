@@ -32,14 +32,20 @@ def _val(v: Array, i: int) -> float | None:
     return None if math.isnan(x) else x
 
 
-def keys_channel(v: Array) -> ChannelScore:
+def keys_channel(v: Array, *, on_screen: bool = False) -> ChannelScore:
+    """``on_screen``: the page was used by touch, so its keys most likely came from an
+    on-screen keyboard, whose key events follow the text it commits rather than the
+    finger (Android's IME reports unidentified keys): their holds and pairing measure
+    the keyboard, not the person, so only the timing between keys is read. (Not
+    measured on devices here; a script that claims a touch page gains only the two
+    hold rules, and the timing rule and everything else still apply.)"""
     if v[_K["keys.missing"]] == 1.0:
         return None, []
     reasons: list[str] = []
     score = CLEAN
     downs = _val(v, _K["keys.count"]) or 0.0
     zero = _val(v, _K["keys.hold_zero_frac"])
-    if downs >= 3 and zero is not None and zero >= 0.5:
+    if not on_screen and downs >= 3 and zero is not None and zero >= 0.5:
         score, reasons = 0.1, ["keys.zero_hold"]
     flight_cv = _val(v, _K["keys.flight_cv"])
     repeat = _val(v, _K["keys.flight_repeat_frac"])
@@ -49,7 +55,7 @@ def keys_channel(v: Array) -> ChannelScore:
         score = min(score, 0.15)
         reasons.append("keys.regular_timing")
     unpaired = _val(v, _K["keys.unpaired_frac"])
-    if downs >= 3 and unpaired is not None and unpaired > 0.5:
+    if not on_screen and downs >= 3 and unpaired is not None and unpaired > 0.5:
         score = min(score, 0.4)
         reasons.append("keys.unpaired")
     return score, reasons

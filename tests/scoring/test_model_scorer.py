@@ -78,6 +78,16 @@ def test_keys_channel(scorer: ModelScorer) -> None:
     assert res.channels["keys"] is not None and res.channels["keys"] < 0.5
     assert "keys.zero_hold" in res.reasons
     assert res.score < NO_BEHAVIOUR_SCORE
+    # On a page used by touch the keys came from an on-screen keyboard, whose down and
+    # up arrive together: holds say nothing there, the timing between keys still does.
+    tap = [[0.0, 50.0, 60.0, 1, 1], [90.0, 50.0, 60.0, 2, 0]]
+    phone = [[t, k, 5] for t0 in (0.0, 210.0, 380.0, 700.0, 820.0) for t, k in ((t0, 0), (t0, 1))]
+    res = scorer.score(signals(keys=phone, touch=tap), CTX)
+    assert res.channels["keys"] is not None and res.channels["keys"] >= 0.8, res
+    assert "keys.zero_hold" in scorer.score(signals(keys=phone), CTX).reasons
+    res = scorer.score(signals(keys=robot, touch=tap), CTX)
+    assert res.channels["keys"] is not None and res.channels["keys"] < 0.5
+    assert res.reasons == ("keys.regular_timing",)
 
 
 def test_batch_matches_single(scorer: ModelScorer) -> None:
