@@ -52,16 +52,20 @@ def pw() -> Iterator[Playwright]:
         yield p
 
 
-@pytest.fixture(scope="session")
-def context(pw: Playwright, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext]:
+def launch_chromium(pw: Playwright, profile: Path, **options: Any) -> BrowserContext:
+    """Debian's Chromium, headless, on a fresh profile; ``options`` as playwright's
+    ``launch_persistent_context`` takes them (viewport, touch, user agent)."""
     if not Path(CHROMIUM).exists():
         pytest.fail("chromium missing: apt-get install -y chromium")
-    ctx = pw.chromium.launch_persistent_context(
-        str(tmp_path_factory.mktemp("chromium-profile")),
-        executable_path=CHROMIUM,
-        headless=True,
-        args=CHROMIUM_ARGS,
-        viewport={"width": 1000, "height": 700},
+    return pw.chromium.launch_persistent_context(
+        str(profile), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, **options
+    )
+
+
+@pytest.fixture(scope="session")
+def context(pw: Playwright, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext]:
+    ctx = launch_chromium(
+        pw, tmp_path_factory.mktemp("chromium-profile"), viewport={"width": 1000, "height": 700}
     )
     yield ctx
     ctx.close()

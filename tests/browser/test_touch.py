@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,10 +18,9 @@ from playwright.sync_api import BrowserContext, Page, Playwright, expect
 
 from scoring import ModelScorer, RequestContext, decode_signals, load_default_scorer
 from tests.browser.conftest import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     ServePage,
     capture_submits,
+    launch_chromium,
     make_site,
     page_server,
     script_url,
@@ -40,13 +38,9 @@ PHONE_UA = (
 
 @pytest.fixture(scope="module")
 def phone(pw: Playwright, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail("chromium missing: apt-get install -y chromium")
-    ctx = pw.chromium.launch_persistent_context(
-        str(tmp_path_factory.mktemp("chromium-phone")),
-        executable_path=CHROMIUM,
-        headless=True,
-        args=CHROMIUM_ARGS,
+    ctx = launch_chromium(
+        pw,
+        tmp_path_factory.mktemp("chromium-phone"),
         viewport={"width": 412, "height": 860},
         device_scale_factor=2.625,
         is_mobile=True,
