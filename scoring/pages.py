@@ -3,8 +3,9 @@
 The model card judges approach-and-click pieces and visits built from them. A real page
 is messier: the widget sends the last ten seconds of the pointer (wandering, pauses,
 double clicks, small corrections before a click), the scorer cuts it into the
-approaches it can read (:mod:`scoring.approaches`) and reads the whole section when
-none qualifies. This measures what that means for people: recorded pages of held-out
+approaches it can read (:mod:`scoring.approaches`) and, when none qualifies, the
+click with the most moves before it. This measures what that means for people:
+recorded pages of held-out
 users (:func:`scoring.humans.load_user_pages`, through the widget's recorder), scored
 whole by the production scorer, the share challenged at a threshold, by how many
 readable approaches the page had.
