@@ -15,6 +15,7 @@ from tests.browser.conftest import (
     SHOP_HOST,
     ServePage,
     capture_submits,
+    human_path,
     js_await,
     make_site,
     replay_human_click,
@@ -112,6 +113,38 @@ def test_a_held_key_is_one_keystroke(server: LiveServer, page: Page, serve_page:
     result = scorer.score(decode_signals(json.dumps({"keys": keys})), RequestContext())
     assert result.channels["keys"] is not None and result.channels["keys"] >= 0.8, result
     assert not [r for r in result.reasons if r.startswith("keys.")], result
+
+
+def test_managed_moves_without_a_click_are_not_read_by_the_model(
+    server: LiveServer, page: Page, serve_page: ServePage
+) -> None:
+    """A managed widget submits without waiting for a click: the person has only moved
+    the mouse. Moves alone are not what the pointer model reads (people's moves scored
+    below 0.5 two times in three): the answer names it and no pointer verdict."""
+    sitekey, secret = make_site(server, mode="managed")
+    submits = capture_submits(page)
+    serve_page(
+        form_page(
+            server,
+            f'<div id="w" data-sitekey="{sitekey}"></div>',
+            query="render=explicit",
+        )
+    )
+    page.wait_for_function("window.palisade !== undefined")
+    email = page.locator("#email").bounding_box()
+    assert email is not None
+    start = time.monotonic()
+    for t, dx, dy in human_path():  # wandering towards the field, never clicking
+        time.sleep(max(0.0, t - (time.monotonic() - start)))
+        page.mouse.move(email["x"] + 60 + dx, email["y"] + 12 + dy)
+    page.evaluate("(sitekey) => palisade.render('#w', {sitekey})", sitekey)
+    token = wait_token(page)
+    pointer = submits[0]["signals"]["pointer"]
+    assert len(pointer) >= 10 and {e[3] for e in pointer} == {0}, pointer
+    answer = siteverify(server, secret, token)
+    assert answer["success"] is True, answer
+    assert "pointer.no_click" in answer["score_reason"], answer
+    assert "pointer.model" not in answer["score_reason"], answer
 
 
 def test_invisible_execute_and_pow_timing(
