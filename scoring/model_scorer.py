@@ -244,7 +244,10 @@ class ModelScorer:
             if signals.scroll:
                 s_score, s_reasons = scroll_channel(scroll.extract(signals.scroll))
             if signals.touch:
-                t_score, t_reasons = touch_channel(touch.extract(signals.touch))
+                t_score, t_reasons = touch_channel(
+                    touch.extract(signals.touch),
+                    touch_points=None if env is None else env.touch_points,
+                )
         e_score, e_reasons, env_bot = env_channel(run_detectors(env, ctx))
         if p_pointer is not None:
             base = p_pointer

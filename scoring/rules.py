@@ -71,9 +71,15 @@ def scroll_channel(v: Array) -> ChannelScore:
     return CLEAN, []
 
 
-def touch_channel(v: Array) -> ChannelScore:
+def touch_channel(v: Array, *, touch_points: int | None = None) -> ChannelScore:
+    """``touch_points``: the browser's ``navigator.maxTouchPoints`` (None: not sent).
+    Touch events fire only where there is a touch screen, and then it is at least 1;
+    events dispatched by automation (CDP's ``Input.dispatchTouchEvent``) reach a page
+    whose browser has none."""
     if v[_T["touch.missing"]] == 1.0:
         return None, []
+    if touch_points == 0:
+        return 0.1, ["touch.no_touchscreen"]
     tap = _val(v, _T["touch.tap_ms"])
     if tap is not None and tap <= 1.0:
         return 0.1, ["touch.instant_tap"]

@@ -145,3 +145,19 @@ def test_an_instant_tap_is_flagged_by_the_touch_channel(
     assert result.channels["pointer"] is None, result
     touch = result.channels["touch"]
     assert touch is not None and touch < 0.5, result
+
+
+def test_touches_dispatched_to_a_desktop_browser_are_flagged(
+    server: LiveServer, page: Page, serve_page: ServePage, shipped_scorer: ModelScorer
+) -> None:
+    """Automation can send touch events (CDP) to a browser with no touch screen
+    (``navigator.maxTouchPoints`` 0): no person's browser does that, whatever the taps
+    look like."""
+    answer, submit = tap_checkbox(server, page, serve_page, instant=False)
+    assert answer["success"] is True, answer
+    signals = submit["signals"]
+    assert signals["env"]["touch_points"] == 0
+    assert "touch.no_touchscreen" in answer["score_reason"], answer
+    result = shipped_scorer.score(decode_signals(json.dumps(signals)), RequestContext())
+    touch = result.channels["touch"]
+    assert touch is not None and touch < 0.5, result

@@ -58,6 +58,18 @@ def test_moves_without_a_click_are_not_read_by_the_model(scorer: ModelScorer) ->
     assert res.channels["touch"] is not None and res.score == res.channels["touch"]
 
 
+def test_touches_from_a_browser_without_a_touch_screen(scorer: ModelScorer) -> None:
+    # Automation can dispatch touch events to a desktop browser, whose maxTouchPoints is 0.
+    tap = [[0.0, 50.0, 60.0, 1, 1], [90.0, 50.0, 60.0, 2, 0]]
+    phone = scorer.score(signals(touch=tap, env={"touch_points": 5}), CTX)
+    assert phone.channels["touch"] is not None and phone.channels["touch"] >= 0.8
+    desktop = scorer.score(signals(touch=tap, env={"touch_points": 0}), CTX)
+    assert desktop.channels["touch"] is not None and desktop.channels["touch"] < 0.5
+    assert "touch.no_touchscreen" in desktop.reasons
+    unknown = scorer.score(signals(touch=tap), CTX)
+    assert unknown.channels["touch"] == phone.channels["touch"]
+
+
 def test_environment_bot_caps_the_score(scorer: ModelScorer) -> None:
     clean = scorer.score(signals(env={"webdriver": False}), CTX)
     assert clean.channels["env"] == 1.0 and clean.score == NO_BEHAVIOUR_SCORE
