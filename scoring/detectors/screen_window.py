@@ -1,7 +1,11 @@
 """Screen vs window dimensions.
 
-Headless browsers report a zero outer window or a zero screen; an available
-area larger than the screen or a window far larger than its screen is forged.
+Old headless Chrome reports a zero screen (a bot) and a zero outer window. A zero
+outer window is only suspicious: real browsers report it too (Chrome for a tab opened
+in the background until it is shown, WebKit views whose app does not give WebKit its
+window frame, as in-app browsers), and a managed widget submits from a background tab.
+An available area larger than the screen or a window far larger than its screen is
+forged.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ def detect(env: Environment | None, ctx: RequestContext) -> Detection:
         return Detection(Verdict.OK, REASON)
     _inner_w, _inner_h, outer_w, outer_h = env.window
     if outer_w == 0 and outer_h == 0:
-        return Detection(Verdict.BOT, REASON)
+        return Detection(Verdict.SUSPICIOUS, REASON)
     if outer_w > width * SLACK and outer_h > height * SLACK:
         return Detection(Verdict.SUSPICIOUS, REASON)
     return Detection(Verdict.OK, REASON)

@@ -139,7 +139,8 @@ def test_no_environment_is_unknown_not_bot(name: str) -> None:
             CTX,
             Verdict.OK,
         ),
-        ("screen_window", {"window": (800, 600, 0, 0)}, CTX, Verdict.BOT),
+        # A background tab's or an in-app browser's outer window is 0 x 0 too.
+        ("screen_window", {"window": (800, 600, 0, 0)}, CTX, Verdict.SUSPICIOUS),
         ("screen_window", {"screen": (0, 0, 0, 0, 24)}, CTX, Verdict.BOT),
         ("screen_window", {"screen": (1920, 1080, 2000, 1080, 24)}, CTX, Verdict.SUSPICIOUS),
         ("screen_window", {"window": (4000, 3000, 4000, 3000)}, CTX, Verdict.SUSPICIOUS),
