@@ -1,6 +1,10 @@
 """``navigator.hardwareConcurrency`` in the window vs in a Web Worker.
 
-Both read the same machine; spoofing kits usually patch only the window.
+Both read the same machine; spoofing kits usually patch only the window, and to
+look like a bigger machine (more cores than the worker sees: a bot). Privacy
+protections lower it instead (Brave reports a value between 2 and the true count,
+and where it can only patch the page, as on iOS, the worker still sees the truth):
+fewer cores in the window is only suspicious.
 """
 
 from __future__ import annotations
@@ -22,4 +26,8 @@ def detect(env: Environment | None, ctx: RequestContext) -> Detection:
     worker = env.worker_hardware_concurrency
     if worker is None:
         return Detection(Verdict.OK, REASON)
-    return Detection(Verdict.OK if worker == env.hardware_concurrency else Verdict.BOT, REASON)
+    if worker == env.hardware_concurrency:
+        return Detection(Verdict.OK, REASON)
+    return Detection(
+        Verdict.BOT if env.hardware_concurrency > worker else Verdict.SUSPICIOUS, REASON
+    )

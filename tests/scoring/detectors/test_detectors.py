@@ -145,6 +145,8 @@ def test_no_environment_is_unknown_not_bot(name: str) -> None:
         ("screen_window", {"screen": (1920, 1080, 2000, 1080, 24)}, CTX, Verdict.SUSPICIOUS),
         ("screen_window", {"window": (4000, 3000, 4000, 3000)}, CTX, Verdict.SUSPICIOUS),
         ("hardware_concurrency", {"worker_hardware_concurrency": 4}, CTX, Verdict.BOT),
+        # A privacy protection's lower count in the page only (Brave on iOS).
+        ("hardware_concurrency", {"worker_hardware_concurrency": 12}, CTX, Verdict.SUSPICIOUS),
         ("hardware_concurrency", {"hardware_concurrency": 0}, CTX, Verdict.SUSPICIOUS),
         ("hardware_concurrency", {"worker_hardware_concurrency": None}, CTX, Verdict.OK),
         (
