@@ -1,7 +1,9 @@
 """``Notification.permission`` vs ``permissions.query({name: "notifications"})``.
 
-They describe one setting. Headless Chrome famously answers ``denied`` from the
-first and ``prompt`` from the second.
+They describe one setting. Old headless Chrome famously answers ``denied`` from the
+first and ``prompt`` from the second; so did Safari's private browsing for a while
+(WebKit's fix, 2023, was prompted by reCAPTCHA challenging those people), and such
+Safari versions live on in devices that no longer update: suspicious, not a bot.
 """
 
 from __future__ import annotations
@@ -21,6 +23,4 @@ def detect(env: Environment | None, ctx: RequestContext) -> Detection:
         return Detection(Verdict.UNKNOWN, REASON)
     if _SAME[env.notification_permission] == env.permissions_query:
         return Detection(Verdict.OK, REASON)
-    if env.notification_permission == "denied" and env.permissions_query == "prompt":
-        return Detection(Verdict.BOT, REASON)
     return Detection(Verdict.SUSPICIOUS, REASON)

@@ -149,11 +149,12 @@ def test_no_environment_is_unknown_not_bot(name: str) -> None:
         ("hardware_concurrency", {"worker_hardware_concurrency": 12}, CTX, Verdict.SUSPICIOUS),
         ("hardware_concurrency", {"hardware_concurrency": 0}, CTX, Verdict.SUSPICIOUS),
         ("hardware_concurrency", {"worker_hardware_concurrency": None}, CTX, Verdict.OK),
+        # Old headless Chrome, and Safari 16's private browsing too.
         (
             "notification_permission",
             {"notification_permission": "denied", "permissions_query": "prompt"},
             CTX,
-            Verdict.BOT,
+            Verdict.SUSPICIOUS,
         ),
         (
             "notification_permission",
