@@ -1,6 +1,11 @@
 """Native functions whose ``toString`` or descriptors lie: stealth patches.
 
-One patched native can be a privacy extension; several are a stealth kit.
+What was patched says who patched it. Hiding automation (``navigator.webdriver``, the
+permissions query that headless Chrome answered wrongly) is a stealth kit's work and
+nobody else's: a bot. Privacy extensions patch the rest, and often two at a time (a
+timezone spoofer, common with VPNs, patches ``Date.getTimezoneOffset`` and
+``Intl.DateTimeFormat.resolvedOptions``; canvas and WebGL defenders, user-agent
+switchers): suspicious, however many.
 """
 
 from __future__ import annotations
@@ -9,16 +14,17 @@ from scoring.detectors._base import Detection, Verdict
 from scoring.result import RequestContext
 from scoring.schema import Environment
 
-__all__ = ["BOT_AT", "REASON", "detect"]
+__all__ = ["AUTOMATION_TARGETS", "REASON", "detect"]
 
 REASON = "env.tampered_natives"
-BOT_AT = 2
+# The widget's names (sdk_js/src/sources/tampered.ts): a prototype's getter or
+# method, or an own property of the navigator instance ("navigator." + name).
+AUTOMATION_TARGETS = frozenset({"Navigator.webdriver", "navigator.webdriver", "Permissions.query"})
 
 
 def detect(env: Environment | None, ctx: RequestContext) -> Detection:
     if env is None or env.tampered is None:
         return Detection(Verdict.UNKNOWN, REASON)
-    n = len(set(env.tampered))
-    if n >= BOT_AT:
+    if AUTOMATION_TARGETS.intersection(env.tampered):
         return Detection(Verdict.BOT, REASON)
-    return Detection(Verdict.SUSPICIOUS if n else Verdict.OK, REASON)
+    return Detection(Verdict.SUSPICIOUS if env.tampered else Verdict.OK, REASON)

@@ -82,7 +82,22 @@ def test_no_environment_is_unknown_not_bot(name: str) -> None:
             CTX,
             Verdict.SUSPICIOUS,
         ),
-        ("tampered_natives", {"tampered": ["a", "b", "c"]}, CTX, Verdict.BOT),
+        # A timezone spoofer (with a VPN) and a canvas defender: privacy, not a bot.
+        (
+            "tampered_natives",
+            {
+                "tampered": [
+                    "Date.getTimezoneOffset",
+                    "Intl.DateTimeFormat.resolvedOptions",
+                    "HTMLCanvasElement.toDataURL",
+                ]
+            },
+            CTX,
+            Verdict.SUSPICIOUS,
+        ),
+        # Hiding automation is a stealth kit's.
+        ("tampered_natives", {"tampered": ["navigator.webdriver"]}, CTX, Verdict.BOT),
+        ("tampered_natives", {"tampered": ["Permissions.query", "a"]}, CTX, Verdict.BOT),
         ("software_renderer", {"webgl_renderer": "Google SwiftShader"}, CTX, Verdict.SUSPICIOUS),
         (
             "software_renderer",
