@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
@@ -24,6 +25,8 @@ from scoring.recorder import capture, is_sparse, to_browser
 
 __all__ = [
     "MODEL_FEATURES",
+    "RECORDINGS",
+    "Recording",
     "Split",
     "bot_job",
     "build_split",
@@ -35,6 +38,21 @@ __all__ = [
 ]
 
 MODEL_FEATURES = POINTER_MODEL_FEATURES
+
+# How a split's pieces reach the extractor. "dataset" is training's: each bot captured
+# like the human piece it was built on, then humans and bots through the widget's
+# browser step. The other two check that a model did not learn that path instead of
+# the movement: "browser" leaves out the capture (a bot driving a real browser is not
+# recorded over remote desktop), "raw" leaves out both (pieces as recorded and as
+# generated, in the wire format, the way an outside tool may write them).
+Recording = Literal["dataset", "browser", "raw"]
+RECORDINGS: tuple[Recording, ...] = ("dataset", "browser", "raw")
+
+
+def _raw(ev: Array) -> Array:
+    out = ev.copy()
+    out[:, 0] -= out[0, 0]
+    return out
 
 
 def model_input(events: Array) -> Array:
@@ -150,11 +168,13 @@ def build_split(
     max_sessions: int = 0,
     mixed: int = 0,
     shares: Mapping[str, float] | None = None,
+    recording: Recording = "dataset",
 ) -> Split:
     """Humans of ``users`` and ``bots_per_family`` bots of each family built on them,
     then ``mixed`` recombined bots (one family's path, another's timing; see
     :mod:`scoring.botgen.mixed`), labelled ``path+timing``. ``shares`` scales some
-    families' counts (training sets: :data:`scoring.botgen.TRAINING_SHARES`)."""
+    families' counts (training sets: :data:`scoring.botgen.TRAINING_SHARES`);
+    ``recording`` is how pieces are recorded (:data:`Recording`)."""
     humans: list[HumanPiece] = []
     for user in users:
         humans.extend(load_user_pieces(root, user, rng, max_pieces, max_sessions))
@@ -163,7 +183,8 @@ def build_split(
     fams: list[str] = []
     owners: list[str] = []
     for h in humans:
-        rows.append(model_input(to_browser(h.events, rng)))
+        ev = _raw(h.events) if recording == "raw" else to_browser(h.events, rng)
+        rows.append(model_input(ev))
         labels.append(1.0)
         fams.append("human")
         owners.append(h.user)
@@ -174,7 +195,10 @@ def build_split(
             src = with_click_timing(src, *click_timing(donor))
         if rng.random() < JITTER_SHARE:
             src = _jitter(src, rng)
-        ev = to_browser(capture(src, is_sparse(template.events), rng), rng)
+        if recording == "dataset":
+            ev = to_browser(capture(src, is_sparse(template.events), rng), rng)
+        else:
+            ev = to_browser(src, rng) if recording == "browser" else _raw(src)
         rows.append(model_input(ev))
         labels.append(0.0)
         fams.append(family)

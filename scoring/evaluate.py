@@ -1,6 +1,7 @@
 """Metrics of a scoring model on held-out users (and the helpers training uses).
 
     python -m scoring.evaluate [--model PATH] --human ../shared/data/mouse-human
+        [--recording dataset|browser|raw]
 
 Builds the held-out users' humans and fresh bots of every family (the same
 recording path as training, its own seed), scores them with the ONNX model and
@@ -8,6 +9,11 @@ prints per family: AUC, share of bots caught with 1% of humans challenged, and
 calibration on the whole held-out set; then visits of several approaches, and the
 held-out people's recorded pages scored whole by the production scorer
 (:mod:`scoring.pages`: the share challenged at 0.5 and 0.1).
+
+``--recording`` changes how the pieces of the first table reach the model
+(:data:`scoring.dataset.Recording`): training's path, bots through the browser step
+only, or nothing between the recordings, the generators and the extractor. Figures
+that hold across the three say the model judges movement, not how it was recorded.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ import numpy as np
 from scoring.approaches import calibration_of
 from scoring.botgen import FAMILIES, ghost_cursor_available
 from scoring.consistency import reference_of
-from scoring.dataset import MODEL_FEATURES, Split, build_split
+from scoring.dataset import MODEL_FEATURES, RECORDINGS, Split, build_split
 from scoring.features._grid import Array
 from scoring.metrics import (
     auc,
@@ -120,6 +126,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--pages", type=int, default=1500, help="recorded pages per user scored whole; 0 = none"
     )
+    parser.add_argument(
+        "--recording",
+        choices=RECORDINGS,
+        default="dataset",
+        help="how the first table's pieces are recorded (visits and pages: as in training)",
+    )
     args = parser.parse_args(argv)
     model = OnnxModel.load(args.model)
     if model.feature_names != MODEL_FEATURES:
@@ -129,12 +141,22 @@ def main(argv: list[str] | None = None) -> int:
     rng = np.random.default_rng([args.seed, 99])
     families = available_families()
     split = build_split(
-        args.human, users, rng, args.max_pieces, args.bots, families, args.max_sessions
+        args.human,
+        users,
+        rng,
+        args.max_pieces,
+        args.bots,
+        families,
+        args.max_sessions,
+        recording=args.recording,
     )
     scores = model.predict(split.X)
     rows = [family_metrics(scores, split, f) for f in families]
     rows += [family_metrics(scores, split, f, u) for u in users for f in families]
-    print(f"model {model.version} ({model.size} bytes), held-out users {', '.join(users)}")
+    print(
+        f"model {model.version} ({model.size} bytes), held-out users {', '.join(users)}, "
+        f"recording {args.recording}"
+    )
     print(format_table(rows))
     print()
     print(format_calibration(scores, split.y))

@@ -1,0 +1,63 @@
+"""How a split's pieces are recorded (skipped without the human data)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from scoring import dataset, recorder
+from scoring.dataset import Recording, build_split, model_input
+from scoring.humans import load_user_pieces
+
+DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "mouse-human"
+
+pytestmark = pytest.mark.skipif(not DATA.is_dir(), reason="no human data at ../shared/data")
+
+
+def _split(recording: Recording, families: tuple[str, ...] = ()) -> np.ndarray:
+    split = build_split(
+        DATA, ["user21"], np.random.default_rng(3), 12, 8, families, 1, recording=recording
+    )
+    return split.X
+
+
+def test_raw_people_reach_the_extractor_as_recorded() -> None:
+    pieces = load_user_pieces(DATA, "user21", np.random.default_rng(3), 12, 1)
+    expected = np.vstack([model_input(p.events - [p.events[0, 0], 0, 0, 0]) for p in pieces])
+    np.testing.assert_array_equal(_split("raw"), expected)
+
+
+@pytest.mark.parametrize("recording", ["dataset", "browser"])
+def test_people_go_through_the_browser_step_unless_raw(recording: Recording) -> None:
+    rng = np.random.default_rng(3)
+    pieces = load_user_pieces(DATA, "user21", rng, 12, 1)
+    expected = np.vstack([model_input(recorder.to_browser(p.events, rng)) for p in pieces])
+    np.testing.assert_array_equal(_split(recording), expected)
+    # The raw pieces are not what the browser step makes of them (whole ms, 0.1 px).
+    assert not np.array_equal(_split("raw"), expected)
+
+
+@pytest.mark.parametrize(
+    ("recording", "captured", "browsed"), [("dataset", 8, 20), ("browser", 0, 20), ("raw", 0, 0)]
+)
+def test_bots_are_captured_only_for_training(
+    recording: Recording, captured: int, browsed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = {"capture": 0, "to_browser": 0}
+
+    def counted(name: str, fn: Callable[..., np.ndarray]) -> Callable[..., np.ndarray]:
+        def wrapper(*args: object) -> np.ndarray:
+            calls[name] += 1
+            return fn(*args)
+
+        return wrapper
+
+    monkeypatch.setattr(dataset, "capture", counted("capture", recorder.capture))
+    monkeypatch.setattr(dataset, "to_browser", counted("to_browser", recorder.to_browser))
+    rows = _split(recording, ("tween",))
+    # 12 people and 8 bots; the browser step for each of both unless raw.
+    assert rows.shape[0] == 20 and np.isfinite(rows[:, 0]).all()
+    assert calls == {"capture": captured, "to_browser": browsed}
