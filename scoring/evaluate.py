@@ -1,7 +1,11 @@
 """Metrics of a scoring model on held-out users (and the helpers training uses).
 
     python -m scoring.evaluate [--model PATH] --human ../shared/data/mouse-human
-        [--recording dataset|browser|raw]
+        [--users user9,user21] [--recording dataset|browser|raw]
+
+Without ``--users`` it evaluates every person under ``--human`` that the model was
+not trained on (its metadata names its training and calibration users), so a folder
+of other people in the same layout is evaluated whole.
 
 Builds the held-out users' humans and fresh bots of every family (the same
 recording path as training, its own seed), scores them with the ONNX model and
@@ -19,6 +23,7 @@ that hold across the three say the model judges movement, not how it was recorde
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +35,7 @@ from scoring.botgen import FAMILIES, ghost_cursor_available
 from scoring.consistency import reference_of
 from scoring.dataset import MODEL_FEATURES, RECORDINGS, Split, build_split
 from scoring.features._grid import Array
+from scoring.humans import list_users
 from scoring.metrics import (
     auc,
     balanced_weights,
@@ -42,7 +48,14 @@ from scoring.model_scorer import load_default_scorer
 from scoring.pages import format_page_table, page_metrics
 from scoring.visits import build_visits, format_visit_table, visit_calibration, visit_metrics
 
-__all__ = ["DEFAULT_TEST_USERS", "FamilyMetrics", "available_families", "family_metrics", "main"]
+__all__ = [
+    "DEFAULT_TEST_USERS",
+    "FamilyMetrics",
+    "available_families",
+    "family_metrics",
+    "main",
+    "unseen_users",
+]
 
 DEFAULT_TEST_USERS = ("user9", "user21")
 
@@ -83,6 +96,16 @@ def family_metrics(
     return FamilyMetrics(label, bot.size, human.size, auc(human, bot), caught, challenged)
 
 
+def unseen_users(model: OnnxModel, found: list[str]) -> list[str]:
+    """The people of ``found`` that ``model`` was not trained on (its metadata's
+    training and calibration users; the calibration users train too unless the
+    model was built with ``--no-pool-calib``, so they are never counted unseen)."""
+    trained: set[str] = set()
+    for key in ("train_users", "calib_users"):
+        trained.update(json.loads(model.metadata.get(key, "[]")))
+    return [u for u in found if u not in trained]
+
+
 def format_table(rows: list[FamilyMetrics]) -> str:
     lines = [
         "| bot family | bots | humans | AUC | caught @ 1% humans | humans challenged |",
@@ -115,7 +138,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
     parser.add_argument("--human", type=Path, required=True)
-    parser.add_argument("--users", default=",".join(DEFAULT_TEST_USERS))
+    parser.add_argument(
+        "--users", help="comma-separated (default: every person the model was not trained on)"
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--max-pieces", type=int, default=1200)
     parser.add_argument("--bots", type=int, default=600, help="bots per family")
@@ -137,7 +162,17 @@ def main(argv: list[str] | None = None) -> int:
     if model.feature_names != MODEL_FEATURES:
         print("model features differ from this code's extractor", file=sys.stderr)
         return 2
-    users = args.users.split(",")
+    found = list_users(args.human) if args.human.is_dir() else []
+    users = args.users.split(",") if args.users else unseen_users(model, found)
+    missing = sorted(set(users) - set(found))
+    if missing or not users:
+        what = (
+            f"no such people under {args.human}: {', '.join(missing)}"
+            if missing
+            else f"the model was trained on every person under {args.human}; pass --users"
+        )
+        print(f"{what} (found: {', '.join(found) or 'none'})", file=sys.stderr)
+        return 2
     rng = np.random.default_rng([args.seed, 99])
     families = available_families()
     split = build_split(

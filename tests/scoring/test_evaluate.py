@@ -1,0 +1,47 @@
+"""Which people ``scoring.evaluate`` holds the model to (skipped without the data)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scoring.evaluate import main, unseen_users
+from scoring.humans import list_users
+from scoring.model import DEFAULT_MODEL, OnnxModel
+
+DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "mouse-human"
+
+pytestmark = pytest.mark.skipif(not DATA.is_dir(), reason="no human data at ../shared/data")
+
+
+def test_the_shipped_model_is_held_to_the_people_it_never_saw() -> None:
+    model = OnnxModel.load(DEFAULT_MODEL)
+    assert unseen_users(model, list_users(DATA)) == ["user21", "user9"]
+
+
+def test_people_not_in_the_folder_are_named(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--human", str(DATA), "--users", "user9,user99"]) == 2
+    err = capsys.readouterr().err
+    assert f"no such people under {DATA}: user99 (found: user12," in err
+
+
+def test_a_folder_of_training_people_only_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "user7").symlink_to(DATA / "user7")
+    assert main(["--human", str(tmp_path)]) == 2
+    assert "trained on every person" in capsys.readouterr().err
+
+
+def test_a_folder_of_new_people_is_evaluated_whole(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Another person in the same layout: evaluated without naming anyone.
+    (tmp_path / "user9").symlink_to(DATA / "user9")
+    args = ["--human", str(tmp_path), "--max-sessions", "1", "--max-pieces", "60"]
+    args += ["--bots", "20", "--visits", "0", "--pages", "0", "--recording", "raw"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "held-out users user9, recording raw" in out
+    assert "| puppeteer (user9) | 20 |" in out
