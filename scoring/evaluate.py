@@ -1,7 +1,7 @@
 """Metrics of a scoring model on held-out users (and the helpers training uses).
 
     python -m scoring.evaluate [--model PATH] --human ../shared/data/mouse-human
-        [--users user9,user21] [--recording dataset|browser|raw]
+        [--users user9,user21] [--recording dataset|browser|raw] [--jitter-px S]
 
 Without ``--users`` it evaluates every person under ``--human`` that the model was
 not trained on (its metadata names its training and calibration users), so a folder
@@ -18,6 +18,8 @@ held-out people's recorded pages scored whole by the production scorer
 (:data:`scoring.dataset.Recording`): training's path, bots through the browser step
 only, or nothing between the recordings, the generators and the extractor. Figures
 that hold across the three say the model judges movement, not how it was recorded.
+``--jitter-px`` gives every bot of that table Gaussian jitter of that many pixels
+(otherwise half of them get 0.3-2 px, as in the card).
 """
 
 from __future__ import annotations
@@ -33,7 +35,14 @@ import numpy as np
 from scoring.approaches import calibration_of
 from scoring.botgen import FAMILIES, ghost_cursor_available
 from scoring.consistency import reference_of
-from scoring.dataset import MODEL_FEATURES, RECORDINGS, Split, build_split
+from scoring.dataset import (
+    DEFAULT_JITTER,
+    MODEL_FEATURES,
+    RECORDINGS,
+    JitterDraw,
+    Split,
+    build_split,
+)
 from scoring.features._grid import Array
 from scoring.humans import list_users
 from scoring.metrics import (
@@ -157,7 +166,14 @@ def main(argv: list[str] | None = None) -> int:
         default="dataset",
         help="how the first table's pieces are recorded (visits and pages: as in training)",
     )
+    parser.add_argument(
+        "--jitter-px",
+        type=float,
+        help="Gaussian jitter (px) on every bot of the first table (default: the card's)",
+    )
     args = parser.parse_args(argv)
+    if args.jitter_px is not None and not 0.0 <= args.jitter_px <= 100.0:
+        parser.error("--jitter-px must be between 0 and 100")
     model = OnnxModel.load(args.model)
     if model.feature_names != MODEL_FEATURES:
         print("model features differ from this code's extractor", file=sys.stderr)
@@ -184,6 +200,9 @@ def main(argv: list[str] | None = None) -> int:
         families,
         args.max_sessions,
         recording=args.recording,
+        jitter=DEFAULT_JITTER
+        if args.jitter_px is None
+        else JitterDraw(args.jitter_px, args.jitter_px, share=1.0),
     )
     scores = model.predict(split.X)
     rows = [family_metrics(scores, split, f) for f in families]
@@ -191,6 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"model {model.version} ({model.size} bytes), held-out users {', '.join(users)}, "
         f"recording {args.recording}"
+        + ("" if args.jitter_px is None else f", jitter {args.jitter_px:g} px on every bot")
     )
     print(format_table(rows))
     print()

@@ -1,4 +1,5 @@
-"""How a split's pieces are recorded (skipped without the human data)."""
+"""How a split's pieces are recorded (skipped without the human data), and how much
+jitter its bots get."""
 
 from __future__ import annotations
 
@@ -9,27 +10,59 @@ import numpy as np
 import pytest
 
 from scoring import dataset, recorder
-from scoring.dataset import Recording, build_split, model_input
+from scoring.dataset import (
+    DEFAULT_JITTER,
+    JitterDraw,
+    Recording,
+    build_split,
+    model_input,
+)
 from scoring.humans import load_user_pieces
 
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "mouse-human"
 
-pytestmark = pytest.mark.skipif(not DATA.is_dir(), reason="no human data at ../shared/data")
+needs_data = pytest.mark.skipif(not DATA.is_dir(), reason="no human data at ../shared/data")
 
 
-def _split(recording: Recording, families: tuple[str, ...] = ()) -> np.ndarray:
+@pytest.fixture
+def sigmas(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The jitter each bot of a split gets, in order."""
+    drawn: list[float] = []
+    original = dataset.jitter_moves
+
+    def recorded(ev: np.ndarray, sigma: float, rng: np.random.Generator) -> np.ndarray:
+        drawn.append(sigma)
+        return original(ev, sigma, rng)
+
+    monkeypatch.setattr(dataset, "jitter_moves", recorded)
+    return drawn
+
+
+def _split(
+    recording: Recording, families: tuple[str, ...] = (), jitter: JitterDraw = DEFAULT_JITTER
+) -> np.ndarray:
     split = build_split(
-        DATA, ["user21"], np.random.default_rng(3), 12, 8, families, 1, recording=recording
+        DATA,
+        ["user21"],
+        np.random.default_rng(3),
+        12,
+        8,
+        families,
+        1,
+        recording=recording,
+        jitter=jitter,
     )
     return split.X
 
 
+@needs_data
 def test_raw_people_reach_the_extractor_as_recorded() -> None:
     pieces = load_user_pieces(DATA, "user21", np.random.default_rng(3), 12, 1)
     expected = np.vstack([model_input(p.events - [p.events[0, 0], 0, 0, 0]) for p in pieces])
     np.testing.assert_array_equal(_split("raw"), expected)
 
 
+@needs_data
 @pytest.mark.parametrize("recording", ["dataset", "browser"])
 def test_people_go_through_the_browser_step_unless_raw(recording: Recording) -> None:
     rng = np.random.default_rng(3)
@@ -40,6 +73,7 @@ def test_people_go_through_the_browser_step_unless_raw(recording: Recording) -> 
     assert not np.array_equal(_split("raw"), expected)
 
 
+@needs_data
 @pytest.mark.parametrize(
     ("recording", "captured", "browsed"), [("dataset", 8, 20), ("browser", 0, 20), ("raw", 0, 0)]
 )
@@ -61,3 +95,19 @@ def test_bots_are_captured_only_for_training(
     # 12 people and 8 bots; the browser step for each of both unless raw.
     assert rows.shape[0] == 20 and np.isfinite(rows[:, 0]).all()
     assert calls == {"capture": captured, "to_browser": browsed}
+
+
+def test_bots_keep_the_jitter_they_always_had() -> None:
+    # The same numbers as the draw it replaced: every set is as it was.
+    a, b = np.random.default_rng(5), np.random.default_rng(5)
+    assert [DEFAULT_JITTER.sigma(a) for _ in range(50)] == [b.uniform(0.3, 2.0) for _ in range(50)]
+    assert a.uniform() == b.uniform()
+
+
+@needs_data
+@pytest.mark.parametrize(("share", "jittered"), [(0.0, 0), (1.0, 8)])
+def test_the_share_of_bots_given_jitter_is_the_draws(
+    share: float, jittered: int, sigmas: list[float]
+) -> None:
+    _split("dataset", ("tween",), JitterDraw(5.0, 5.0, share=share))
+    assert sigmas == [5.0] * jittered

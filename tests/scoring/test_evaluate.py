@@ -41,7 +41,14 @@ def test_a_folder_of_new_people_is_evaluated_whole(
     (tmp_path / "user9").symlink_to(DATA / "user9")
     args = ["--human", str(tmp_path), "--max-sessions", "1", "--max-pieces", "60"]
     args += ["--bots", "20", "--visits", "0", "--pages", "0", "--recording", "raw"]
-    assert main(args) == 0
+    assert main([*args, "--jitter-px", "4"]) == 0
     out = capsys.readouterr().out
-    assert "held-out users user9, recording raw" in out
+    assert "held-out users user9, recording raw, jitter 4 px on every bot" in out
     assert "| puppeteer (user9) | 20 |" in out
+
+
+def test_jitter_out_of_range_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["--human", str(DATA), "--jitter-px", "-1"])
+    assert exit_.value.code == 2
+    assert "--jitter-px must be between 0 and 100" in capsys.readouterr().err
