@@ -27,13 +27,14 @@ __all__ = [
     "DEFAULT_JITTER",
     "MODEL_FEATURES",
     "RECORDINGS",
-    "JitterDraw",
+    "Humanizer",
     "Recording",
     "Split",
     "bot_job",
     "build_split",
     "click_timing",
     "concat",
+    "delay_moves",
     "jitter_moves",
     "model_input",
     "with_click_timing",
@@ -119,29 +120,35 @@ def with_click_timing(ev: Array, dwell: float, hold: float) -> Array:
     return out
 
 
-# Share of bots given hand-like positional jitter, the cheapest "humanizer":
-# without it the model learns each family's smoothness instead of how hands
-# move, and does worse on families it has not seen.
-JITTER_SHARE = 0.5
-
-
 @dataclass(frozen=True, slots=True)
-class JitterDraw:
-    """Which bots get jitter (``share`` of them) and how much: a standard deviation
-    uniform between ``low`` and ``high`` px."""
+class Humanizer:
+    """A cheap humanizer some bots get: ``share`` of them, each with an amount
+    uniform between ``low`` and ``high``."""
 
     low: float
     high: float
-    share: float = JITTER_SHARE
+    share: float = 0.5
 
-    def sigma(self, rng: np.random.Generator) -> float:
+    def amount(self, rng: np.random.Generator) -> float:
         return float(rng.uniform(self.low, self.high))
 
 
-# The jitter of every training and test set: half the bots get 0.3-2 px, as the
-# tools measured here add it. Heavier jitter in training was measured and not kept
+# Gaussian position jitter (px) on half the bots of every set. Without it the model
+# learns each family's smoothness instead of how hands move, and does worse on
+# families it has not seen. Heavier jitter in training was measured and not kept
 # (docs/scoring.md, Jitter).
-DEFAULT_JITTER = JitterDraw(0.3, 2.0)
+DEFAULT_JITTER = Humanizer(0.3, 2.0)
+
+
+def delay_moves(ev: Array, longest: float, rng: np.random.Generator) -> Array:
+    """``ev`` with a sleep of up to ``longest`` ms before every move but the first;
+    the button events after a move keep their time from it."""
+    out = ev.copy()
+    waits = np.asarray(rng.uniform(0.0, longest, out.shape[0]), dtype=np.float64)
+    waits[0] = 0.0
+    waits[out[:, 3] != 0.0] = 0.0
+    out[:, 0] += np.cumsum(waits)
+    return out
 
 
 def jitter_moves(ev: Array, sigma: float, rng: np.random.Generator) -> Array:
@@ -186,14 +193,17 @@ def build_split(
     mixed: int = 0,
     shares: Mapping[str, float] | None = None,
     recording: Recording = "dataset",
-    jitter: JitterDraw = DEFAULT_JITTER,
+    jitter: Humanizer = DEFAULT_JITTER,
+    delays: Humanizer | None = None,
 ) -> Split:
     """Humans of ``users`` and ``bots_per_family`` bots of each family built on them,
     then ``mixed`` recombined bots (one family's path, another's timing; see
     :mod:`scoring.botgen.mixed`), labelled ``path+timing``. ``shares`` scales some
     families' counts (training sets: :data:`scoring.botgen.TRAINING_SHARES`);
     ``recording`` is how pieces are recorded (:data:`Recording`); ``jitter`` which
-    bots get jitter and how much."""
+    bots get position jitter (:func:`jitter_moves`) and ``delays`` which sleep at
+    random before each move (:func:`delay_moves`; no set the model trains or is
+    tested on has them: docs/scoring.md, Random sleeps)."""
     humans: list[HumanPiece] = []
     for user in users:
         humans.extend(load_user_pieces(root, user, rng, max_pieces, max_sessions))
@@ -212,8 +222,10 @@ def build_split(
         if rng.random() < HUMAN_CLICK_SHARE:
             donor = humans[int(rng.integers(len(humans)))].events
             src = with_click_timing(src, *click_timing(donor))
+        if delays is not None and rng.random() < delays.share:
+            src = delay_moves(src, delays.amount(rng), rng)
         if rng.random() < jitter.share:
-            src = jitter_moves(src, jitter.sigma(rng), rng)
+            src = jitter_moves(src, jitter.amount(rng), rng)
         if recording == "dataset":
             ev = to_browser(capture(src, is_sparse(template.events), rng), rng)
         else:

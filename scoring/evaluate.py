@@ -1,7 +1,8 @@
 """Metrics of a scoring model on held-out users (and the helpers training uses).
 
     python -m scoring.evaluate [--model PATH] --human ../shared/data/mouse-human
-        [--users user9,user21] [--recording dataset|browser|raw] [--jitter-px S]
+        [--users user9,user21] [--recording dataset|browser|raw]
+        [--jitter-px S] [--delay-ms D]
 
 Without ``--users`` it evaluates every person under ``--human`` that the model was
 not trained on (its metadata names its training and calibration users), so a folder
@@ -19,7 +20,8 @@ held-out people's recorded pages scored whole by the production scorer
 only, or nothing between the recordings, the generators and the extractor. Figures
 that hold across the three say the model judges movement, not how it was recorded.
 ``--jitter-px`` gives every bot of that table Gaussian jitter of that many pixels
-(otherwise half of them get 0.3-2 px, as in the card).
+(otherwise half of them get 0.3-2 px, as in the card), ``--delay-ms`` a random sleep
+of up to that many milliseconds before each move (otherwise none, as in the card).
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from scoring.dataset import (
     DEFAULT_JITTER,
     MODEL_FEATURES,
     RECORDINGS,
-    JitterDraw,
+    Humanizer,
     Split,
     build_split,
 )
@@ -115,6 +117,10 @@ def unseen_users(model: OnnxModel, found: list[str]) -> list[str]:
     return [u for u in found if u not in trained]
 
 
+def _on_every_bot(amount: float | None) -> Humanizer | None:
+    return None if amount is None else Humanizer(amount, amount, share=1.0)
+
+
 def format_table(rows: list[FamilyMetrics]) -> str:
     lines = [
         "| bot family | bots | humans | AUC | caught @ 1% humans | humans challenged |",
@@ -171,9 +177,16 @@ def main(argv: list[str] | None = None) -> int:
         type=float,
         help="Gaussian jitter (px) on every bot of the first table (default: the card's)",
     )
+    parser.add_argument(
+        "--delay-ms",
+        type=float,
+        help="random sleep (up to, ms) before each move of every bot of the first table",
+    )
     args = parser.parse_args(argv)
     if args.jitter_px is not None and not 0.0 <= args.jitter_px <= 100.0:
         parser.error("--jitter-px must be between 0 and 100")
+    if args.delay_ms is not None and not 0.0 <= args.delay_ms <= 1000.0:
+        parser.error("--delay-ms must be between 0 and 1000")
     model = OnnxModel.load(args.model)
     if model.feature_names != MODEL_FEATURES:
         print("model features differ from this code's extractor", file=sys.stderr)
@@ -200,9 +213,8 @@ def main(argv: list[str] | None = None) -> int:
         families,
         args.max_sessions,
         recording=args.recording,
-        jitter=DEFAULT_JITTER
-        if args.jitter_px is None
-        else JitterDraw(args.jitter_px, args.jitter_px, share=1.0),
+        jitter=_on_every_bot(args.jitter_px) or DEFAULT_JITTER,
+        delays=_on_every_bot(args.delay_ms),
     )
     scores = model.predict(split.X)
     rows = [family_metrics(scores, split, f) for f in families]
@@ -211,6 +223,7 @@ def main(argv: list[str] | None = None) -> int:
         f"model {model.version} ({model.size} bytes), held-out users {', '.join(users)}, "
         f"recording {args.recording}"
         + ("" if args.jitter_px is None else f", jitter {args.jitter_px:g} px on every bot")
+        + ("" if args.delay_ms is None else f", sleeps up to {args.delay_ms:g} ms on every bot")
     )
     print(format_table(rows))
     print()

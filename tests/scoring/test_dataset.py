@@ -12,9 +12,10 @@ import pytest
 from scoring import dataset, recorder
 from scoring.dataset import (
     DEFAULT_JITTER,
-    JitterDraw,
+    Humanizer,
     Recording,
     build_split,
+    delay_moves,
     model_input,
 )
 from scoring.humans import load_user_pieces
@@ -39,7 +40,7 @@ def sigmas(monkeypatch: pytest.MonkeyPatch) -> list[float]:
 
 
 def _split(
-    recording: Recording, families: tuple[str, ...] = (), jitter: JitterDraw = DEFAULT_JITTER
+    recording: Recording, families: tuple[str, ...] = (), jitter: Humanizer = DEFAULT_JITTER
 ) -> np.ndarray:
     split = build_split(
         DATA,
@@ -100,7 +101,7 @@ def test_bots_are_captured_only_for_training(
 def test_bots_keep_the_jitter_they_always_had() -> None:
     # The same numbers as the draw it replaced: every set is as it was.
     a, b = np.random.default_rng(5), np.random.default_rng(5)
-    assert [DEFAULT_JITTER.sigma(a) for _ in range(50)] == [b.uniform(0.3, 2.0) for _ in range(50)]
+    assert [DEFAULT_JITTER.amount(a) for _ in range(50)] == [b.uniform(0.3, 2.0) for _ in range(50)]
     assert a.uniform() == b.uniform()
 
 
@@ -109,5 +110,18 @@ def test_bots_keep_the_jitter_they_always_had() -> None:
 def test_the_share_of_bots_given_jitter_is_the_draws(
     share: float, jittered: int, sigmas: list[float]
 ) -> None:
-    _split("dataset", ("tween",), JitterDraw(5.0, 5.0, share=share))
+    _split("dataset", ("tween",), Humanizer(5.0, 5.0, share=share))
     assert sigmas == [5.0] * jittered
+
+
+def test_random_sleeps_delay_each_move_and_keep_the_click_after_the_last() -> None:
+    moves = [[16.0 * i, 10.0 * i, 5.0, 0] for i in range(30)]
+    ev = np.array([*moves, [16.0 * 29 + 120.0, 290.0, 5.0, 1], [16.0 * 29 + 210.0, 290.0, 5.0, 2]])
+    out = delay_moves(ev, 25.0, np.random.default_rng(2))
+    np.testing.assert_array_equal(out[:, 1:], ev[:, 1:])  # where and what: unchanged
+    waits = np.diff(out[:30, 0]) - np.diff(ev[:30, 0])
+    assert out[0, 0] == 0.0 and waits.min() >= 0.0 and waits.max() <= 25.0
+    assert waits.mean() == pytest.approx(12.5, abs=4.0)
+    # The press 120 ms after the last move, the release 90 ms after the press, as before.
+    assert out[30, 0] - out[29, 0] == pytest.approx(120.0)
+    assert out[31, 0] - out[30, 0] == pytest.approx(90.0)

@@ -41,14 +41,20 @@ def test_a_folder_of_new_people_is_evaluated_whole(
     (tmp_path / "user9").symlink_to(DATA / "user9")
     args = ["--human", str(tmp_path), "--max-sessions", "1", "--max-pieces", "60"]
     args += ["--bots", "20", "--visits", "0", "--pages", "0", "--recording", "raw"]
-    assert main([*args, "--jitter-px", "4"]) == 0
+    assert main([*args, "--jitter-px", "4", "--delay-ms", "20"]) == 0
     out = capsys.readouterr().out
-    assert "held-out users user9, recording raw, jitter 4 px on every bot" in out
+    assert "user9, recording raw, jitter 4 px on every bot, sleeps up to 20 ms" in out
     assert "| puppeteer (user9) | 20 |" in out
 
 
-def test_jitter_out_of_range_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("flag", "value", "limits"),
+    [("--jitter-px", "-1", "0 and 100"), ("--delay-ms", "2000", "0 and 1000")],
+)
+def test_humanizers_out_of_range_are_refused(
+    flag: str, value: str, limits: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     with pytest.raises(SystemExit) as exit_:
-        main(["--human", str(DATA), "--jitter-px", "-1"])
+        main(["--human", str(DATA), flag, value])
     assert exit_.value.code == 2
-    assert "--jitter-px must be between 0 and 100" in capsys.readouterr().err
+    assert f"{flag} must be between {limits}" in capsys.readouterr().err
