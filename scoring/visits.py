@@ -31,7 +31,13 @@ import numpy as np
 from scoring import approaches
 from scoring.botgen import generate
 from scoring.consistency import Reference, fit_reference
-from scoring.dataset import bot_job, click_timing, jitter_moves, with_click_timing
+from scoring.dataset import (
+    DEFAULT_JITTER,
+    bot_job,
+    click_timing,
+    jitter_moves,
+    with_click_timing,
+)
 from scoring.features import POINTER_MODEL_FEATURES, pointer
 from scoring.features._grid import Array
 from scoring.humans import HumanPiece, load_user_pieces
@@ -166,7 +172,7 @@ def _bot_pieces(
     else:
         srcs = [generate(family, [job], np.random.default_rng(state))[0] for job in jobs]
     copy_click = rng.random() < 0.5
-    sigma = rng.uniform(0.3, 2.0) if rng.random() < 0.5 else 0.0
+    sigma = DEFAULT_JITTER.amount(rng) if rng.random() < DEFAULT_JITTER.share else 0.0
     out: list[Array] = []
     for src, h in zip(srcs, group, strict=True):
         if copy_click:
