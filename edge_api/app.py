@@ -39,6 +39,7 @@ from edge_api.metrics import (
 from edge_api.middleware import BodyLimitMiddleware
 from edge_api.model_admin import model_routes
 from edge_api.openapi import openapi_endpoint
+from edge_api.people_recording import PeopleRecording
 from edge_api.pow import ChallengeIssuer
 from edge_api.services import Services
 from edge_api.settings import Settings
@@ -179,6 +180,10 @@ def create_app(
         app.state.services = services
         if settings.dev:
             app.state.demo_site = await ensure_demo_site(services)
+            if settings.record_people is not None:
+                services.people = PeopleRecording(
+                    settings.record_people, app.state.demo_site.sitekey
+                )
         await analytics.start()
         loop_lag = LoopLagProbe()
         loop_lag.start()
@@ -192,6 +197,8 @@ def create_app(
         finally:
             await loop_lag.stop()
             await analytics.stop()
+            if services.people is not None:
+                services.people.close()
             if store is None:
                 await active_store.close()
             worker_exit()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from edge_api.keys import dev_secret
 from edge_api.services import DemoSite, Services
-from edge_api.sites import SiteCreate, new_secret, new_sitekey
+from edge_api.sites import Mode, SiteCreate, SiteUpdate, new_secret, new_sitekey
 
 __all__ = ["DEMO_HOSTNAMES", "ensure_demo_site"]
 
@@ -17,10 +17,16 @@ async def ensure_demo_site(services: Services) -> DemoSite:
         sitekey=dev_secret(data_dir, "demo_sitekey", new_sitekey),
         secret=dev_secret(data_dir, "demo_secret", new_secret),
     )
-    if await services.sites.get(demo.sitekey) is None:
+    # Recording people needs their approach and click: a managed site would pass most of
+    # them at page load, before they moved.
+    mode: Mode = "checkbox" if services.settings.record_people is not None else "managed"
+    site = await services.sites.get(demo.sitekey)
+    if site is None:
         await services.sites.create(
-            SiteCreate(name="Palisade demo", hostnames=DEMO_HOSTNAMES, mode="managed"),
+            SiteCreate(name="Palisade demo", hostnames=DEMO_HOSTNAMES, mode=mode),
             sitekey=demo.sitekey,
             secret=demo.secret,
         )
+    elif mode == "checkbox" and site.mode != mode:
+        await services.sites.update(demo.sitekey, SiteUpdate(mode=mode))
     return demo

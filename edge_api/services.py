@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from edge_api.coalesce import CoalescedScorer
 from edge_api.events import EventSink, SubnetHasher
 from edge_api.guard import Guard
+from edge_api.people_recording import PeopleRecording
 from edge_api.pow import ChallengeIssuer
 from edge_api.settings import Settings
 from edge_api.sites import SiteRegistry
@@ -38,3 +39,5 @@ class Services:
     events: EventSink
     subnet_hash: SubnetHasher
     guard: Guard
+    # Dev mode's demo page, recorded when PALISADE_RECORD_PEOPLE names a file.
+    people: PeopleRecording | None = None

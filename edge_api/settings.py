@@ -16,6 +16,7 @@
 | ``PALISADE_LIMITS`` | see ``DEFAULT_LIMITS`` | ``name=rate/burst,...`` GCRA limits |
 | ``PALISADE_REPUTATION_HALF_LIFE`` | ``3600`` | seconds for a bad reputation to halve |
 | ``PALISADE_SIGNALS_REPLAY_SECONDS`` | ``3600`` | memory of submitted behaviour (0: off) |
+| ``PALISADE_RECORD_PEOPLE`` | unset | dev only: a JSONL file the demo page's signals go to |
 """
 
 from __future__ import annotations
@@ -74,6 +75,7 @@ class Settings:
     limits: Mapping[str, tuple[float, int]] = field(default_factory=lambda: dict(DEFAULT_LIMITS))
     reputation_half_life: float = DEFAULT_REPUTATION_HALF_LIFE
     signals_replay_seconds: float = DEFAULT_SIGNALS_REPLAY_SECONDS
+    record_people: Path | None = None
 
     @property
     def dev(self) -> bool:
@@ -143,7 +145,14 @@ class Settings:
                 0,
                 7 * 86400,
             ),
+            record_people=_path(get("RECORD_PEOPLE")),
         )
+        if settings.env == "production" and settings.record_people is not None:
+            # The demo page it records exists in dev mode only.
+            raise ConfigError(
+                "PALISADE_RECORD_PEOPLE records the demo page, which is dev mode's only:"
+                " it needs PALISADE_ENV=dev"
+            )
         if settings.env == "production":
             missing = [
                 name

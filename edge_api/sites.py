@@ -20,6 +20,7 @@ __all__ = [
     "DEFAULT_POW_MIN",
     "DEFAULT_SCORE_THRESHOLD",
     "DEFAULT_TOKEN_LIFETIME",
+    "Mode",
     "Site",
     "SiteCreate",
     "SiteRegistry",

@@ -106,6 +106,8 @@ async def submit_endpoint(services: Services, scope: Scope, raw: bytes) -> WireA
         user_agent=header_text(scope, b"user-agent"),
         accept_language=header_text(scope, b"accept-language"),
     )
+    if services.people is not None and body.signals is not None and claims.esc == 0:
+        services.people.record(site.sitekey, body.signals)  # a visit's first round only
     result = await services.scorer.score(body.signals, context)
     score, penalty_reasons = services.guard.adjust_score(result.score, claims.r)
     reasons = (*result.reasons, *penalty_reasons)

@@ -175,11 +175,16 @@ async def demo_page(request: Request) -> Response:
     bundle = load_bundle()
     if bundle is None:
         return _not_built()
+    # People are told before they move that this page keeps what they do on it.
+    services = getattr(request.app.state, "services", None)
+    people = services.people if services is not None else None
     return _page(
         "demo.html",
         secrets.token_urlsafe(16),
         sitekey=site[0],
         script=f"/v1/api.js?v={bundle.version}",
+        recording_hidden="" if people else " hidden",
+        recording_path=str(people.path) if people else "",
     )
 
 

@@ -309,6 +309,7 @@ def test_the_demo_page_end_to_end(server: LiveServer, page: Page) -> None:
     page.on("console", lambda m: csp_errors.append(m.text) if "Security Policy" in m.text else None)
     demo = server.url.replace("127.0.0.1", "localhost") + "/demo"
     page.goto(demo)
+    expect(page.locator(".recording")).to_be_hidden()  # nothing is recorded unless asked
     sitekey = page.locator(".palisade-captcha").get_attribute("data-sitekey")
     # The demo site keeps the default threshold, which this automated browser fails (it
     # would get the checkbox, then a refusal): let it accept any score, as make_site does,

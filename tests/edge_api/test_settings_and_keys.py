@@ -49,6 +49,15 @@ def test_secrets_are_masked_in_repr() -> None:
             {"PALISADE_ENV": "production", "PALISADE_ADMIN_TOKEN": "t"},
             "without PALISADE_SIGNING_KEYS",
         ),
+        (
+            {
+                "PALISADE_ENV": "production",
+                "PALISADE_ADMIN_TOKEN": "t",
+                "PALISADE_SIGNING_KEYS": "k1:" + "A" * 43 + "=",
+                "PALISADE_RECORD_PEOPLE": "/tmp/people.jsonl",
+            },
+            "PALISADE_RECORD_PEOPLE .* needs PALISADE_ENV=dev",
+        ),
     ],
 )
 def test_invalid_settings_are_refused_clearly(env: dict[str, str], message: str) -> None:
