@@ -147,13 +147,13 @@ class Settings:
             ),
             record_people=_path(get("RECORD_PEOPLE")),
         )
-        if settings.env == "production" and settings.record_people is not None:
-            # The demo page it records exists in dev mode only.
-            raise ConfigError(
-                "PALISADE_RECORD_PEOPLE records the demo page, which is dev mode's only:"
-                " it needs PALISADE_ENV=dev"
-            )
         if settings.env == "production":
+            if settings.record_people is not None:
+                # The demo page it records exists in dev mode only.
+                raise ConfigError(
+                    "PALISADE_RECORD_PEOPLE records the demo page, which is dev mode's only:"
+                    " it needs PALISADE_ENV=dev"
+                )
             missing = [
                 name
                 for name, value in (
