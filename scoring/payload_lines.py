@@ -12,7 +12,7 @@ from scoring.model_scorer import ModelScorer
 from scoring.result import RequestContext, ScoreResult
 from scoring.schema import Signals, decode_signals
 
-__all__ = ["LineError", "decode_line", "error_of", "score_each"]
+__all__ = ["LineError", "score_each"]
 
 _EMPTY_CONTEXT = RequestContext()
 
@@ -24,7 +24,7 @@ class LineError(msgspec.Struct, frozen=True):
     path: str
 
 
-def error_of(exc: msgspec.DecodeError) -> LineError:
+def _error_of(exc: msgspec.DecodeError) -> LineError:
     """Split msgspec's message into the message and the JSON path it names."""
     text = str(exc)
     message, sep, where = text.rpartition(" - at `")
@@ -33,13 +33,13 @@ def error_of(exc: msgspec.DecodeError) -> LineError:
     return LineError(text, "$")
 
 
-def decode_line(line: bytes) -> Signals | LineError:
+def _decode_line(line: bytes) -> Signals | LineError:
     if not line.strip():
         return LineError("empty line", "$")
     try:
         return decode_signals(line)
     except msgspec.DecodeError as exc:
-        return error_of(exc)
+        return _error_of(exc)
 
 
 def score_each(
@@ -49,7 +49,7 @@ def score_each(
     chunk: list[bytes] = []
 
     def flush() -> Iterator[ScoreResult | LineError]:
-        decoded = [decode_line(line) for line in chunk]
+        decoded = [_decode_line(line) for line in chunk]
         ok = [d for d in decoded if isinstance(d, Signals)]
         results = iter(scorer.score_many([(d, _EMPTY_CONTEXT) for d in ok]))
         for d in decoded:

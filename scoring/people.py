@@ -70,7 +70,8 @@ def summarize(
         challenged=len(challenged),
         pointer_below=sum(p is not None and p < threshold for p in pointer),
         median_score=statistics.median(r.score for r in results) if results else None,
-        reasons=reasons.most_common(TOP_REASONS),
+        # Ties by name: a payload's reasons are counted from a set, in no fixed order.
+        reasons=sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_REASONS],
     )
 
 
