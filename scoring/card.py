@@ -61,7 +61,15 @@ def write_card(
         "half get Gaussian position jitter. "
         f"Training also has {facts.get('mixed', 0)} recombined bots (`mixed`: one family's "
         "path driven by another family's timing, `scoring/botgen/mixed.py`); the test and "
-        "calibration sets have none.",
+        "calibration sets have none. "
+        + (
+            f"Training and calibration also have {', '.join(facts['aids'])} bots, which "
+            "stand for no tool (`scoring/botgen/randomized.py`: smooth movers drawn from "
+            "the whole space the families are corners of); every model has them, the "
+            "held-out-family ones included, and no test set does."
+            if facts.get("aids")
+            else ""
+        ),
         "",
         "Pieces per set: "
         + "; ".join(

@@ -195,6 +195,7 @@ def build_split(
     recording: Recording = "dataset",
     jitter: Humanizer = DEFAULT_JITTER,
     delays: Humanizer | None = None,
+    aids: tuple[str, ...] = (),
 ) -> Split:
     """Humans of ``users`` and ``bots_per_family`` bots of each family built on them,
     then ``mixed`` recombined bots (one family's path, another's timing; see
@@ -203,7 +204,9 @@ def build_split(
     ``recording`` is how pieces are recorded (:data:`Recording`); ``jitter`` which
     bots get position jitter (:func:`jitter_moves`) and ``delays`` which sleep at
     random before each move (:func:`delay_moves`; no set the model trains or is
-    tested on has them: docs/scoring.md, Random sleeps)."""
+    tested on has them: docs/scoring.md, Random sleeps). ``aids`` are generators made
+    after those, like a family but never recombined
+    (:data:`scoring.botgen.TRAINING_AIDS`)."""
     humans: list[HumanPiece] = []
     for user in users:
         humans.extend(load_user_pieces(root, user, rng, max_pieces, max_sessions))
@@ -235,13 +238,18 @@ def build_split(
         fams.append(family)
         owners.append(template.user)
 
-    for family in families:
+    def add_family(family: str) -> None:
         count = round(bots_per_family * (shares or {}).get(family, 1.0))
         pick = rng.choice(len(humans), size=count, replace=True)
         templates = [humans[i] for i in pick.tolist()]
         jobs = [bot_job(h, rng) for h in templates]
         for h, src in zip(templates, generate(family, jobs, rng), strict=True):
             add_bot(src, h, family)
+
+    for family in families:
+        add_family(family)
     if mixed and len(families) > 1:
         _add_mixed(humans, rng, mixed, families, add_bot)
+    for family in aids:
+        add_family(family)
     return Split(np.vstack(rows), np.asarray(labels), np.asarray(fams), np.asarray(owners))

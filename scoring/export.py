@@ -38,6 +38,14 @@ def _float32_thresholds(model: Any, nodes: dict[str, Any]) -> list[float]:
     splits of one tree on one feature within a float32 step of each other would share
     an entry, and the graph would be off for inputs between them only.
     """
+    # A split that only sends missing values one way has a threshold of 1e300: its
+    # nearest float32 is inf (the converter's value, so the key) and it rounds down to
+    # float32's largest, which every finite input is below, as it is below 1e300.
+    with np.errstate(over="ignore"):
+        return _rounded_down(model, nodes)
+
+
+def _rounded_down(model: Any, nodes: dict[str, Any]) -> list[float]:
     exact: dict[tuple[int, int, float], float] = {}
     for tree in model.booster_.dump_model()["tree_info"]:
         stack = [tree["tree_structure"]]

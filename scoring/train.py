@@ -28,7 +28,7 @@ import numpy as np
 
 from scoring._fitting import fit, logit, oof_logit, proba
 from scoring.approaches import CALIBRATION_KEY, calibration_of, parse_calibration
-from scoring.botgen import EVALUATION_ONLY, TRAINING_SHARES
+from scoring.botgen import EVALUATION_ONLY, TRAINING_AIDS, TRAINING_SHARES
 from scoring.botgen.mixed import mix_parts
 from scoring.calibration import fit_count_calibration, fit_platt
 from scoring.card import write_card
@@ -175,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         ms,
         args.mixed,
         TRAINING_SHARES,
+        aids=TRAINING_AIDS,
     )
     calib = build_split(
         args.human,
@@ -185,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
         trained,
         ms,
         shares=TRAINING_SHARES,
+        aids=TRAINING_AIDS,
     )
     test = build_split(
         args.human, test_users, np.random.default_rng([args.seed, 3]), mp, bots // 2, families, ms
@@ -293,6 +295,7 @@ def main(argv: list[str] | None = None) -> int:
             for name, s in (("train", train), ("calibration", calib), ("test", test))
         },
         "mixed": args.mixed,
+        "aids": list(TRAINING_AIDS),
         "platt": list(platt),
         "onnx_parity_max_abs": parity,
         "trees": args.trees,

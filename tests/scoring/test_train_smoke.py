@@ -40,6 +40,12 @@ def test_tiny_training_run_writes_a_loadable_model_and_card(tmp_path: Path) -> N
     assert metrics["counts"]["test"]["lognormal"] == metrics["counts"]["test"]["tween"] == 15
     assert metrics["counts"]["train"]["smoothed"] == round(30 * 0.5) + round(15 * 0.5)
     assert metrics["counts"]["test"]["smoothed"] == 15
+    # Randomised smooth movers: training and calibration at twice a share, never tested.
+    assert metrics["aids"] == ["randomized"]
+    assert metrics["counts"]["train"]["randomized"] == round(30 * 2.0) + round(15 * 2.0)
+    assert metrics["counts"]["calibration"]["randomized"] == round(15 * 2.0)
+    assert "randomized" not in metrics["counts"]["test"]
+    assert "randomized bots, which stand for no tool" in card
     assert metrics["version"] == model.version
     # Evaluation-only families: tested, never trained on, reported apart.
     for family in ("natural", "oxymouse"):
