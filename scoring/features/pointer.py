@@ -9,6 +9,8 @@ browser's event rate nor a bot loop's sleep leaks into them. The same
 kinematics are measured again on a 60 ms grid (``pointer.*_60ms``), and two
 more groups read the 20 ms grid: :mod:`scoring.features.shape` (sub-movements,
 smooth-curve fits) and :mod:`scoring.features.noise` (the residual after smoothing).
+One group reads the events themselves, step by step: :mod:`scoring.features.steps`
+(what a script's random sleeps between steps leave smooth).
 
 This runs inline on every submit: positions are complex numbers (one
 interpolation, rotations for free) and every statistic is a handful of numpy
@@ -25,7 +27,7 @@ from typing import Any, NamedTuple
 import msgspec
 import numpy as np
 
-from scoring.features import _kernel, _kernel_fine, noise, shape
+from scoring.features import _kernel, _kernel_fine, _kernel_steps, noise, shape, steps
 from scoring.features._grid import COARSE_GRID_MS, GRID_MS, Array, CArray, resample
 from scoring.features._kernel import BACK_SPEED, FLAT_VAR, RISE_EPS, STILL_SPEED
 
@@ -77,12 +79,13 @@ _BASE: tuple[str, ...] = (
 )
 _COARSE_SRC = np.array(_kernel.COARSE_SLOTS)
 _COARSE = tuple(f"{_BASE[i]}_60ms" for i in _COARSE_SRC)
-NAMES: tuple[str, ...] = _BASE + _COARSE + shape.NAMES + noise.NAMES
+NAMES: tuple[str, ...] = _BASE + _COARSE + shape.NAMES + noise.NAMES + steps.NAMES
 _N = len(NAMES)
 _C0 = len(_BASE)
 _COARSE_AT = slice(_C0, _C0 + len(_COARSE))
 _SHAPE_AT = slice(_COARSE_AT.stop, _COARSE_AT.stop + len(shape.NAMES))
-_NOISE_AT = slice(_SHAPE_AT.stop, _N)
+_NOISE_AT = slice(_SHAPE_AT.stop, _SHAPE_AT.stop + len(noise.NAMES))
+_STEPS_AT = slice(_NOISE_AT.stop, _N)
 _I = {n: i for i, n in enumerate(NAMES)}
 _DWELL, _HOLD, _PRESS_MOVE = _I["pointer.end_dwell"], _I["pointer.hold"], _I["pointer.press_move"]
 _DURATION = _I["pointer.duration"]
@@ -218,7 +221,13 @@ def _extract(section: Section, lo: int, hi: int, compiled: bool) -> Array:
     if m < 2 or t[end - 1] - t[start] < 2 * GRID_MS:
         return out
     tw, xw, yw = t[start:end], x[start:end], y[start:end]
-    ok = _compiled(tw, xw, yw, out) if compiled else _numpy(tw, xw, yw, out)
+    kw = np.frombuffer(kinds, np.uint8, count=m, offset=start)
+    if compiled:
+        _steps(xw, yw, kw, out, _STEPS_AT.start)
+        ok = _compiled(tw, xw, yw, out)
+    else:
+        steps.compute(xw, yw, kw, out[_STEPS_AT])
+        ok = _numpy(tw, xw, yw, out)
     if not ok:
         out[_DURATION] = math.log1p(t[end - 1] - t[start])
     return out
@@ -227,14 +236,17 @@ def _extract(section: Section, lo: int, hi: int, compiled: bool) -> Array:
 def _compiled(t: Array, x: Array, y: Array, out: Array) -> bool:
     ok, xg, yg = _both_scales(t, x, y, out, _COARSE_AT.start)
     if ok:
-        _fine(xg, yg, shape.basis(xg.size - 1), out, _SHAPE_AT.start, _NOISE_AT.start, _N)
+        _fine(
+            xg, yg, shape.basis(xg.size - 1), out, _SHAPE_AT.start, _NOISE_AT.start, _NOISE_AT.stop
+        )
     return bool(ok)
 
 
 # The compiled kernels (None without numba, when _compiled is never called).
 _both_scales: Any = _kernel.both_scales
 _fine: Any = _kernel_fine.fine
-_COMPILED = _both_scales is not None and _fine is not None
+_steps: Any = _kernel_steps.steps
+_COMPILED = _both_scales is not None and _fine is not None and _steps is not None
 
 
 def _numpy(t: Array, x: Array, y: Array, out: Array) -> bool:
