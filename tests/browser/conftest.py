@@ -230,10 +230,17 @@ def replay_human_click(page: Page, target_x: float, target_y: float, nth: int = 
 
     path = human_path(nth=nth)
     start = time.monotonic()
-    for t, dx, dy in path:
-        delay = t - (time.monotonic() - start)
-        if delay > 0:
-            time.sleep(delay)
+    for i, (t, dx, dy) in enumerate(path):
+        now = time.monotonic() - start
+        # Each move is a round trip to the browser (about 30 ms on a busy 2-core
+        # machine, longer than a 60 Hz step). A point whose successor is already due
+        # is skipped, so every move lands at its recorded time, as a slower capture
+        # of the same hand would; sending the late ones in a burst would draw a
+        # different movement.
+        if i + 1 < len(path) and path[i + 1][0] <= now:
+            continue
+        if t > now:
+            time.sleep(t - now)
         page.mouse.move(target_x + dx, target_y + dy)
     page.mouse.move(target_x, target_y)
     time.sleep(0.09)  # press after settling, as people do
