@@ -25,6 +25,7 @@ __all__ = [
     "BACK_SPEED",
     "COARSE_SLOTS",
     "FLAT_VAR",
+    "REVERSAL_EPS",
     "RISE_EPS",
     "STILL_SPEED",
     "both_scales",
@@ -37,6 +38,9 @@ STILL_SPEED = 0.02
 BACK_SPEED = 0.05
 # Step-length changes below this (px) are rounding, not acceleration.
 RISE_EPS = 1e-9
+# A turn this close to -pi is a reversal, and counted as +pi: for steps that point
+# exactly back, the sign of the turn is the sign of a rounding error.
+REVERSAL_EPS = 1e-9
 # Log-curvature spread (variance per point) below this is one curvature, seen
 # through rounding: the speed-curvature slope is then 0, not a ratio of errors.
 FLAT_VAR = 1e-12
@@ -207,6 +211,8 @@ def _kinematics(tg: Array, xg: Array, yg: Array, grid_ms: float, out: Array) -> 
                 re = dx[i] * dx[pi_] + dy[i] * dy[pi_]
                 im = dy[i] * dx[pi_] - dx[i] * dy[pi_]
                 turn = math.atan2(im, re)
+                if turn < REVERSAL_EPS - math.pi:
+                    turn = math.pi
                 at = abs(turn)
                 tabs += at
                 tsum += turn

@@ -17,7 +17,15 @@ import numpy.typing as npt
 from scoring.features._grid import Array
 from scoring.features._kernel import compile_kernel
 
-__all__ = ["FLAT_SSQ", "MIN_MOVES", "MIN_STEPS", "MIN_TURN_STEPS", "TURN_STEP_PX", "steps"]
+__all__ = [
+    "FLAT_SSQ",
+    "MIN_MOVES",
+    "MIN_STEPS",
+    "MIN_TURN_STEPS",
+    "REVERSAL_EPS",
+    "TURN_STEP_PX",
+    "steps",
+]
 
 # Fewer moves than this in the window: no per-event statistic is read.
 MIN_MOVES = 6
@@ -27,6 +35,10 @@ MIN_STEPS = 5
 # rounding of CSS pixels turns the direction at random.
 TURN_STEP_PX = 1.0
 MIN_TURN_STEPS = 4
+# A turn this close to -pi is a reversal, and counted as +pi: for steps that point
+# exactly back, the sign of the turn is the sign of a rounding error (the grid
+# kinematics' constant of the same name in scoring.features._kernel).
+REVERSAL_EPS = 1e-9
 # Sums of squares below this per sample are rounding: a correlation of them is 0.
 FLAT_SSQ = 1e-6
 
@@ -87,7 +99,8 @@ def _steps(x: Array, y: Array, kinds: npt.NDArray[np.uint8], out: Array, at: int
     for i in range(k):
         if d[i] >= TURN_STEP_PX:
             if seen:
-                turn[seen - 1] = math.atan2(px * dy[i] - py * dx[i], px * dx[i] + py * dy[i])
+                a = math.atan2(px * dy[i] - py * dx[i], px * dx[i] + py * dy[i])
+                turn[seen - 1] = math.pi if a < REVERSAL_EPS - math.pi else a
             px = dx[i]
             py = dy[i]
             seen += 1
@@ -96,7 +109,13 @@ def _steps(x: Array, y: Array, kinds: npt.NDArray[np.uint8], out: Array, at: int
     for i in range(big - 1):
         size += abs(turn[i])
         if i > 0:
-            change += abs(turn[i] - turn[i - 1])
+            # The change of a turn, itself an angle: from pi - e to -pi + e is 2e.
+            c = turn[i] - turn[i - 1]
+            if c > math.pi:
+                c -= 2.0 * math.pi
+            elif c < -math.pi:
+                c += 2.0 * math.pi
+            change += abs(c)
     out[at + 2] = change / (big - 2)
     out[at + 3] = size / (big - 1)
 

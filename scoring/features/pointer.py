@@ -29,7 +29,7 @@ import numpy as np
 
 from scoring.features import _kernel, _kernel_fine, _kernel_steps, noise, shape, steps
 from scoring.features._grid import COARSE_GRID_MS, GRID_MS, Array, CArray, resample
-from scoring.features._kernel import BACK_SPEED, FLAT_VAR, RISE_EPS, STILL_SPEED
+from scoring.features._kernel import BACK_SPEED, FLAT_VAR, REVERSAL_EPS, RISE_EPS, STILL_SPEED
 
 __all__ = [
     "NAMES",
@@ -318,6 +318,7 @@ def _kinematics(
         dm = dz[moving]
         r = dm[1:] * dm[:-1].conj()
         turn = np.arctan2(r.imag, r.real)
+        turn[turn < REVERSAL_EPS - math.pi] = math.pi
         aturn = np.abs(turn)
         tabs = float(_sum(aturn))
         tsum = float(_sum(turn))

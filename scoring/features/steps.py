@@ -25,6 +25,8 @@ the same as a numba loop (tests compare them).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import numpy.typing as npt
 
@@ -34,6 +36,7 @@ from scoring.features._kernel_steps import (
     MIN_MOVES,
     MIN_STEPS,
     MIN_TURN_STEPS,
+    REVERSAL_EPS,
     TURN_STEP_PX,
 )
 
@@ -68,5 +71,10 @@ def compute(x: Array, y: Array, kinds: npt.NDArray[np.uint8], out: Array) -> Non
         return
     bx, by = dx[big], dy[big]
     turn = np.arctan2(bx[:-1] * by[1:] - by[:-1] * bx[1:], bx[:-1] * bx[1:] + by[:-1] * by[1:])
-    out[2] = float(np.abs(np.diff(turn)).mean())
+    turn[turn < REVERSAL_EPS - math.pi] = math.pi
+    turn_change = np.diff(turn)
+    # The change of a turn is itself an angle: from pi - e to -pi + e is 2e.
+    turn_change = np.where(turn_change > math.pi, turn_change - 2 * math.pi, turn_change)
+    turn_change = np.where(turn_change < -math.pi, turn_change + 2 * math.pi, turn_change)
+    out[2] = float(np.abs(turn_change).mean())
     out[3] = float(np.abs(turn).mean())

@@ -92,3 +92,32 @@ def test_too_few_moves_is_missing_not_smooth() -> None:
     # Six moves but the pointer stood still for most of them.
     f = _features(grid_events([100.0] * 4 + [110.0, 120.0], [50.0] * 6))
     assert all(math.isnan(v) for v in f.values())
+
+
+def test_a_reversal_turns_by_pi_whatever_the_rounding() -> None:
+    # Back and forth along a line: every turn is a reversal, +pi (never -pi by the
+    # sign of a zero), so the turn never changes.
+    xs = [100.0 + (12.0 if i % 2 else 0.0) for i in range(12)]
+    f = _features(grid_events(xs, [50.0] * 12))
+    assert f["pointer.event_turn"] == pytest.approx(math.pi)
+    assert f["pointer.event_turn_rough"] == 0.0
+
+
+def test_a_turn_changing_across_pi_changes_little() -> None:
+    # Zig-zag of nearly reversed steps, turning by pi - e, then -(pi - e), ...: the
+    # heading changes by 2e from one turn to the next, not by 2 pi - 2e.
+    e = 0.1
+    heading = 0.0
+    zs = [0j]
+    for i in range(12):
+        zs.append(zs[-1] + 20.0 * complex(math.cos(heading), math.sin(heading)))
+        heading += (math.pi - e) * (1 if i % 2 == 0 else -1)
+    f = _features(grid_events([z.real for z in zs], [z.imag for z in zs]))
+    assert f["pointer.event_turn"] == pytest.approx(math.pi - e, abs=0.02)
+    assert f["pointer.event_turn_rough"] == pytest.approx(2 * e, abs=0.04)
+
+
+def test_the_reversal_tolerance_is_the_grid_kinematics_one() -> None:
+    from scoring.features import _kernel, _kernel_steps
+
+    assert _kernel_steps.REVERSAL_EPS == _kernel.REVERSAL_EPS
