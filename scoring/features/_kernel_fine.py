@@ -1,9 +1,11 @@
-"""The shape and noise features (:mod:`scoring.features.shape`,
-:mod:`scoring.features.noise`) as compiled loops (numba), when numba is installed.
+"""The shape, noise and per-event step features (:mod:`scoring.features.shape`,
+:mod:`scoring.features.noise`, :mod:`scoring.features.steps`) as compiled loops
+(numba), when numba is installed.
 
 Same values as the numpy code in those modules (tests compare them on random
-trajectories), in one call: :func:`fine` fills both groups from the 20 ms grid
-that :func:`scoring.features._kernel.both_scales` returns. Numba caches this
+trajectories). :func:`fine` fills the first two groups in one call from the 20 ms
+grid that :func:`scoring.features._kernel.both_scales` returns; :func:`steps` reads
+the events themselves. Numba caches this
 module on disk as a whole: its functions only call each other (a cached
 function calling one from another file would not be recompiled when that file
 changes).
@@ -15,6 +17,7 @@ import math
 from collections.abc import Callable
 
 import numpy as np
+import numpy.typing as npt
 
 from scoring.features._grid import Array
 from scoring.features._kernel import compile_kernel
@@ -23,11 +26,17 @@ __all__ = [
     "DEGREE",
     "FLAT_SSQ",
     "HALF",
+    "MIN_MOVES",
+    "MIN_STEPS",
+    "MIN_TURN_STEPS",
     "MOVING_STEP",
     "NOISE_FLOOR",
     "PEAK_SHARE",
+    "REVERSAL_EPS",
     "RISE_EPS",
+    "TURN_STEP_PX",
     "fine",
+    "steps",
 ]
 
 # The constants of both groups live here, next to the loops that numba compiles
@@ -52,6 +61,20 @@ HALF = 0.5 - 1e-9
 MOVING_STEP = 0.2
 # Added to both parts before their log ratio: rounding to 0.1 CSS px is not noise.
 NOISE_FLOOR = 0.05
+
+# The per-event steps (scoring.features.steps).
+# Fewer moves than this in the window: no per-event statistic is read.
+MIN_MOVES = 6
+# Steps that moved at all (the widget drops repeated positions; a script may not).
+MIN_STEPS = 5
+# Headings are read from steps of at least this many px: below it the 0.1 px
+# rounding of CSS pixels turns the direction at random.
+TURN_STEP_PX = 1.0
+MIN_TURN_STEPS = 4
+# A turn this close to -pi is a reversal, and counted as +pi: for steps that point
+# exactly back, the sign of the turn is the sign of a rounding error (the grid
+# kinematics' constant of the same name in scoring.features._kernel).
+REVERSAL_EPS = 1e-9
 
 
 def _fit_loop(y: Array, q: Array) -> tuple[float, float]:
@@ -234,14 +257,19 @@ def _noise(xg: Array, yg: Array, dx: Array, dy: Array, step: Array, out: Array) 
             if i > 0:
                 num += ax_ * (dx[i] - dx[i - 1]) + ay_ * (dy[i] - dy[i - 1])
         out[5] = num / den if den > FLAT_SSQ * (k - 1) else 0.0
-        num = 0.0
-        den = 0.0
-        for i in range(k - 1):
-            d = step[i + 1] - step[i]
-            den += d * d
-            if i > 0:
-                num += d * (step[i] - step[i - 1])
-        out[6] = num / den if den > FLAT_SSQ * (k - 1) else 0.0
+        out[6] = _change_autocorr_jit(step, k)
+
+
+def _change_autocorr(v: Array, n: int) -> float:
+    """Lag-1 correlation of the changes of ``v[:n]`` (0 when they are rounding)."""
+    num = 0.0
+    den = 0.0
+    for i in range(n - 1):
+        d = v[i + 1] - v[i]
+        den += d * d
+        if i > 0:
+            num += d * (v[i] - v[i - 1])
+    return num / den if den > FLAT_SSQ * (n - 1) else 0.0
 
 
 def _fine(xg: Array, yg: Array, q: Array, out: Array, at: int, noise_at: int, end: int) -> None:
@@ -260,9 +288,83 @@ def _fine(xg: Array, yg: Array, q: Array, out: Array, at: int, noise_at: int, en
     _noise_jit(xg, yg, dx, dy, step, out[noise_at:end])
 
 
+def _steps(x: Array, y: Array, kinds: npt.NDArray[np.uint8], out: Array, at: int) -> None:
+    """The features into ``out[at:at + 4]`` (left as they are when too few moves)."""
+    n = 0
+    for i in range(kinds.size):
+        if kinds[i] == 0:
+            n += 1
+    if n < MIN_MOVES:
+        return
+    mx = np.empty(n)
+    my = np.empty(n)
+    j = 0
+    for i in range(kinds.size):
+        if kinds[i] == 0:
+            mx[j] = x[i]
+            my[j] = y[i]
+            j += 1
+    k = n - 1
+    dx = np.empty(k)
+    dy = np.empty(k)
+    d = np.empty(k)
+    total = 0.0
+    moved = 0
+    big = 0
+    for i in range(k):
+        dx[i] = mx[i + 1] - mx[i]
+        dy[i] = my[i + 1] - my[i]
+        d[i] = math.hypot(dx[i], dy[i])
+        total += d[i]
+        if d[i] > 0.0:
+            moved += 1
+        if d[i] >= TURN_STEP_PX:
+            big += 1
+    if moved < MIN_STEPS:
+        return
+    mean = total / k
+    rough = 0.0
+    for i in range(1, k - 1):
+        rough += abs(d[i] - 0.5 * (d[i - 1] + d[i + 1]))
+    out[at] = rough / (k - 2) / mean
+    out[at + 1] = _change_autocorr_jit(d, k)
+    if big < MIN_TURN_STEPS:
+        return
+    turn = np.empty(big - 1)
+    px = 0.0
+    py = 0.0
+    seen = 0
+    for i in range(k):
+        if d[i] >= TURN_STEP_PX:
+            if seen:
+                a = math.atan2(px * dy[i] - py * dx[i], px * dx[i] + py * dy[i])
+                turn[seen - 1] = math.pi if a < REVERSAL_EPS - math.pi else a
+            px = dx[i]
+            py = dy[i]
+            seen += 1
+    change = 0.0
+    size = 0.0
+    for i in range(big - 1):
+        size += abs(turn[i])
+        if i > 0:
+            # The change of a turn, itself an angle: from pi - e to -pi + e is 2e.
+            c = turn[i] - turn[i - 1]
+            if c > math.pi:
+                c -= 2.0 * math.pi
+            elif c < -math.pi:
+                c += 2.0 * math.pi
+            change += abs(c)
+    out[at + 2] = change / (big - 2)
+    out[at + 3] = size / (big - 1)
+
+
 # Compiled helpers under the names the loops call (numba resolves them when it
 # compiles the callers).
 _fit_jit = compile_kernel(_fit_loop)
 _shape_jit = compile_kernel(_shape)
 _noise_jit = compile_kernel(_noise)
+_change_autocorr_jit = compile_kernel(_change_autocorr)
 fine: Callable[[Array, Array, Array, Array, int, int, int], None] | None = compile_kernel(_fine)
+steps: Callable[[Array, Array, npt.NDArray[np.uint8], Array, int], None] | None = compile_kernel(
+    _steps
+)

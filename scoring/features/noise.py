@@ -22,7 +22,7 @@ import numpy as np
 from scoring.features._grid import Array, CArray
 from scoring.features._kernel_fine import FLAT_SSQ, MOVING_STEP, NOISE_FLOOR
 
-__all__ = ["NAMES", "compute"]
+__all__ = ["NAMES", "change_autocorr", "compute"]
 
 _sum = np.add.reduce
 
@@ -44,6 +44,14 @@ def _smooth(z: CArray) -> CArray:
         s[1:-1] = 0.25 * z[:-2] + 0.5 * z[1:-1] + 0.25 * z[2:]
         z = s
     return z
+
+
+def change_autocorr(v: Array) -> float:
+    """Lag-1 correlation of the changes of ``v`` (0 when they are rounding): near -0.5
+    for white noise on a smooth sequence, positive for a hand's smooth changes."""
+    d = v[1:] - v[:-1]
+    den = float(np.dot(d, d))
+    return float(np.dot(d[1:], d[:-1])) / den if den > FLAT_SSQ * d.size else 0.0
 
 
 def compute(z: CArray, dz: CArray, step: Array, out: Array) -> None:
@@ -86,6 +94,4 @@ def compute(z: CArray, dz: CArray, step: Array, out: Array) -> None:
         num = float(_sum(acc.real[1:] * acc.real[:-1] + acc.imag[1:] * acc.imag[:-1]))
         den = float(_sum(acc.real**2 + acc.imag**2))
         out[5] = num / den if den > FLAT_SSQ * acc.size else 0.0
-        ds = step[1:] - step[:-1]
-        den = float(np.dot(ds, ds))
-        out[6] = float(np.dot(ds[1:], ds[:-1])) / den if den > FLAT_SSQ * ds.size else 0.0
+        out[6] = change_autocorr(step)

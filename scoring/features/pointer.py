@@ -27,7 +27,7 @@ from typing import Any, NamedTuple
 import msgspec
 import numpy as np
 
-from scoring.features import _kernel, _kernel_fine, _kernel_steps, noise, shape, steps
+from scoring.features import _kernel, _kernel_fine, noise, shape, steps
 from scoring.features._grid import COARSE_GRID_MS, GRID_MS, Array, CArray, resample
 from scoring.features._kernel import BACK_SPEED, FLAT_VAR, REVERSAL_EPS, RISE_EPS, STILL_SPEED
 
@@ -245,7 +245,7 @@ def _compiled(t: Array, x: Array, y: Array, out: Array) -> bool:
 # The compiled kernels (None without numba, when _compiled is never called).
 _both_scales: Any = _kernel.both_scales
 _fine: Any = _kernel_fine.fine
-_steps: Any = _kernel_steps.steps
+_steps: Any = _kernel_fine.steps
 _COMPILED = _both_scales is not None and _fine is not None and _steps is not None
 
 

@@ -19,7 +19,7 @@ and turns by irregular amounts from one frame to the next.
 Moves only, in the window the kinematics read. Headings only from steps of at least
 :data:`TURN_STEP_PX`. Too few moves (:data:`MIN_MOVES`) or steps leaves them NaN.
 
-:func:`compute` is the numpy reference; :mod:`scoring.features._kernel_steps` has
+:func:`compute` is the numpy reference; :mod:`scoring.features._kernel_fine` has
 the same as a numba loop (tests compare them).
 """
 
@@ -31,14 +31,14 @@ import numpy as np
 import numpy.typing as npt
 
 from scoring.features._grid import Array
-from scoring.features._kernel_steps import (
-    FLAT_SSQ,
+from scoring.features._kernel_fine import (
     MIN_MOVES,
     MIN_STEPS,
     MIN_TURN_STEPS,
     REVERSAL_EPS,
     TURN_STEP_PX,
 )
+from scoring.features.noise import change_autocorr
 
 __all__ = ["NAMES", "compute"]
 
@@ -63,9 +63,7 @@ def compute(x: Array, y: Array, kinds: npt.NDArray[np.uint8], out: Array) -> Non
         return
     mean = float(d.mean())
     out[0] = float(np.abs(d[1:-1] - 0.5 * (d[:-2] + d[2:])).mean()) / mean
-    change = np.diff(d)
-    den = float(np.dot(change, change))
-    out[1] = float(np.dot(change[1:], change[:-1])) / den if den > FLAT_SSQ * change.size else 0.0
+    out[1] = change_autocorr(d)
     big = d >= TURN_STEP_PX
     if int(np.count_nonzero(big)) < MIN_TURN_STEPS:
         return

@@ -118,6 +118,6 @@ def test_a_turn_changing_across_pi_changes_little() -> None:
 
 
 def test_the_reversal_tolerance_is_the_grid_kinematics_one() -> None:
-    from scoring.features import _kernel, _kernel_steps
+    from scoring.features import _kernel, _kernel_fine
 
-    assert _kernel_steps.REVERSAL_EPS == _kernel.REVERSAL_EPS
+    assert _kernel_fine.REVERSAL_EPS == _kernel.REVERSAL_EPS
