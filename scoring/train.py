@@ -28,12 +28,12 @@ import numpy as np
 
 from scoring._fitting import fit, logit, oof_logit, proba
 from scoring.approaches import CALIBRATION_KEY, calibration_of, parse_calibration
-from scoring.botgen import EVALUATION_ONLY, TRAINING_AIDS, TRAINING_SHARES
+from scoring.botgen import EVALUATION_ONLY, TRAINING_AIDS
 from scoring.botgen.mixed import mix_parts
 from scoring.calibration import fit_count_calibration, fit_platt
 from scoring.card import write_card
 from scoring.consistency import CONSISTENCY_KEY, Reference
-from scoring.dataset import MODEL_FEATURES, Split, build_split, concat
+from scoring.dataset import MODEL_FEATURES, Split, concat
 from scoring.evaluate import (
     DEFAULT_TEST_USERS,
     FamilyMetrics,
@@ -43,6 +43,13 @@ from scoring.evaluate import (
 from scoring.features._grid import Array
 from scoring.humans import data_hash, list_users
 from scoring.model import OnnxModel
+from scoring.training_sets import (
+    DEFAULT_CALIB_USERS,
+    SetSizes,
+    build_sets,
+    user_split,
+    without_family,
+)
 from scoring.visits import (
     VisitMetrics,
     VisitSet,
@@ -52,8 +59,6 @@ from scoring.visits import (
 )
 
 __all__ = ["main"]
-
-DEFAULT_CALIB_USERS = ("user15",)
 
 
 def _human_ranges(split: Split) -> dict[str, list[float]]:
@@ -92,7 +97,7 @@ def _lofo(
     users = sorted(set(test.user.tolist()))
     for fam in families:
         # Without the family and without every recombination that uses it.
-        keep = np.array([fam not in mix_parts(str(f)) for f in train.family.tolist()])
+        keep = without_family(train, fam)
         model = fit(train.select(keep), seed, trees)
         scores = proba(model, test.X)
         rows.append(family_metrics(scores, test, fam))
@@ -149,12 +154,11 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
 
     users = list_users(args.human)
-    test_users = args.test_users.split(",")
-    calib_users = args.calib_users.split(",")
-    train_users = [u for u in users if u not in test_users and u not in calib_users]
-    if not train_users or not set(test_users) <= set(users) or not set(calib_users) <= set(users):
+    split_users = user_split(users, args.test_users.split(","), args.calib_users.split(","))
+    if split_users is None:
         print(f"bad user split; users found: {users}", file=sys.stderr)
         return 2
+    train_users, calib_users, test_users = split_users
     families = available_families()
     if args.families:
         unknown = set(args.families.split(",")) - set(families)
@@ -165,32 +169,9 @@ def main(argv: list[str] | None = None) -> int:
     mp, bots, ms = args.max_pieces, args.bots, args.max_sessions
     print(f"train {train_users}, calibrate {calib_users}, test {test_users}", file=sys.stderr)
     trained = tuple(f for f in families if f not in EVALUATION_ONLY)
-    train = build_split(
-        args.human,
-        train_users,
-        np.random.default_rng([args.seed, 1]),
-        mp,
-        bots,
-        trained,
-        ms,
-        args.mixed,
-        TRAINING_SHARES,
-        aids=TRAINING_AIDS,
-    )
-    calib = build_split(
-        args.human,
-        calib_users,
-        np.random.default_rng([args.seed, 2]),
-        mp,
-        bots // 2,
-        trained,
-        ms,
-        shares=TRAINING_SHARES,
-        aids=TRAINING_AIDS,
-    )
-    test = build_split(
-        args.human, test_users, np.random.default_rng([args.seed, 3]), mp, bots // 2, families, ms
-    )
+    sizes = SetSizes(max_pieces=mp, bots=bots, mixed=args.mixed, max_sessions=ms)
+    sets = build_sets(args.human, split_users, families, args.seed, sizes)
+    train, calib, test = sets.train, sets.calib, sets.test
     print(f"built sets in {time.monotonic() - started:.0f} s", file=sys.stderr)
 
     pool_calib = not args.no_pool_calib
