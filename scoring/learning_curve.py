@@ -23,22 +23,15 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
 from scoring._fitting import fit, proba
 from scoring.botgen import EVALUATION_ONLY
 from scoring.dataset import Split, concat
-from scoring.evaluate import DEFAULT_TEST_USERS, available_families, family_metrics
+from scoring.evaluate import available_families, family_metrics
 from scoring.humans import list_users
-from scoring.training_sets import (
-    DEFAULT_CALIB_USERS,
-    SetSizes,
-    build_sets,
-    user_split,
-    without_family,
-)
+from scoring.training_sets import add_arguments, build_sets, sizes_of, users_of, without_family
 
 __all__ = ["CurvePoint", "groups", "human_rows", "main", "measure"]
 
@@ -139,36 +132,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--human", type=Path, required=True)
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--test-users", default=",".join(DEFAULT_TEST_USERS))
-    parser.add_argument("--calib-users", default=",".join(DEFAULT_CALIB_USERS))
+    add_arguments(parser)
     parser.add_argument("--pieces", type=int, default=2000, help="human pieces per model")
     parser.add_argument("--subsets", type=int, default=5, help="groups of people per size")
-    parser.add_argument("--trees", type=int, default=800)
-    parser.add_argument("--max-pieces", type=int, default=2500, help="per user")
-    parser.add_argument("--bots", type=int, default=2400, help="training bots per family")
-    parser.add_argument("--mixed", type=int, default=8000)
-    parser.add_argument("--max-sessions", type=int, default=0, help="per user; 0 = all")
     args = parser.parse_args(argv)
     started = time.monotonic()
 
-    found = list_users(args.human)
-    split_users = user_split(found, args.test_users.split(","), args.calib_users.split(","))
+    split_users = users_of(args)
     if split_users is None:
-        print(f"bad user split; users found: {found}", file=sys.stderr)
+        print(f"bad user split; users found: {list_users(args.human)}", file=sys.stderr)
         return 2
     if args.pieces < 1 or args.subsets < 1:
         print("--pieces and --subsets must be at least 1", file=sys.stderr)
         return 2
     families = available_families()
-    sizes = SetSizes(
-        max_pieces=args.max_pieces,
-        bots=args.bots,
-        mixed=args.mixed,
-        max_sessions=args.max_sessions,
-    )
-    sets = build_sets(args.human, split_users, families, args.seed, sizes)
+    sets = build_sets(args.human, split_users, families, args.seed, sizes_of(args))
     train = concat(sets.train, sets.calib)
     people = sorted(set(train.user.tolist()))
     trained = [f for f in families if f not in EVALUATION_ONLY]

@@ -35,7 +35,6 @@ from scoring.card import write_card
 from scoring.consistency import CONSISTENCY_KEY, Reference
 from scoring.dataset import MODEL_FEATURES, Split, concat
 from scoring.evaluate import (
-    DEFAULT_TEST_USERS,
     FamilyMetrics,
     available_families,
     family_metrics,
@@ -43,13 +42,7 @@ from scoring.evaluate import (
 from scoring.features._grid import Array
 from scoring.humans import data_hash, list_users
 from scoring.model import OnnxModel
-from scoring.training_sets import (
-    DEFAULT_CALIB_USERS,
-    SetSizes,
-    build_sets,
-    user_split,
-    without_family,
-)
+from scoring.training_sets import add_arguments, build_sets, sizes_of, users_of, without_family
 from scoring.visits import (
     VisitMetrics,
     VisitSet,
@@ -125,26 +118,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--human", type=Path, required=True)
+    add_arguments(parser)
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--test-users", default=",".join(DEFAULT_TEST_USERS))
-    parser.add_argument("--calib-users", default=",".join(DEFAULT_CALIB_USERS))
-    parser.add_argument("--max-pieces", type=int, default=2500, help="per user")
-    parser.add_argument("--bots", type=int, default=2400, help="training bots per family")
-    # 800 since the smoothed recordings (500 before): with that family the larger
-    # ensemble gained held out on two seeds (tween +2, never-trained NaturalMouseMotion
-    # +0.5 and +2.9 points) at about 2-4 us more per submit.
-    parser.add_argument("--trees", type=int, default=800)
-    parser.add_argument(
-        "--mixed", type=int, default=8000, help="recombined training bots (path + timing)"
-    )
     parser.add_argument(
         "--no-pool-calib",
         action="store_true",
         help="keep the calibration users out of training (Platt fitted on them alone)",
     )
-    parser.add_argument("--max-sessions", type=int, default=0, help="per user; 0 = all")
     parser.add_argument("--no-lofo", action="store_true", help="skip leave-one-family-out")
     parser.add_argument("--visits", type=int, default=400, help="evaluation visits per bot family")
     parser.add_argument(
@@ -153,10 +133,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     started = time.monotonic()
 
-    users = list_users(args.human)
-    split_users = user_split(users, args.test_users.split(","), args.calib_users.split(","))
+    split_users = users_of(args)
     if split_users is None:
-        print(f"bad user split; users found: {users}", file=sys.stderr)
+        print(f"bad user split; users found: {list_users(args.human)}", file=sys.stderr)
         return 2
     train_users, calib_users, test_users = split_users
     families = available_families()
@@ -166,11 +145,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"unknown or unavailable families: {sorted(unknown)}", file=sys.stderr)
             return 2
         families = tuple(f for f in families if f in args.families.split(","))
-    mp, bots, ms = args.max_pieces, args.bots, args.max_sessions
+    mp, ms = args.max_pieces, args.max_sessions
     print(f"train {train_users}, calibrate {calib_users}, test {test_users}", file=sys.stderr)
     trained = tuple(f for f in families if f not in EVALUATION_ONLY)
-    sizes = SetSizes(max_pieces=mp, bots=bots, mixed=args.mixed, max_sessions=ms)
-    sets = build_sets(args.human, split_users, families, args.seed, sizes)
+    sets = build_sets(args.human, split_users, families, args.seed, sizes_of(args))
     train, calib, test = sets.train, sets.calib, sets.test
     print(f"built sets in {time.monotonic() - started:.0f} s", file=sys.stderr)
 
