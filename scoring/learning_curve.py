@@ -104,28 +104,33 @@ def measure(
     return CurvePoint(people, humans, caught, by_user)
 
 
+def _markdown(head: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    lines = [head, ["---"] * len(head), *rows]
+    return "\n".join("| " + " | ".join(cells) + " |" for cells in lines)
+
+
 def _table(points: Sequence[CurvePoint], users: Sequence[str]) -> str:
     head = ["people", "k", "human pieces", "mean caught", *(f"at {u}" for u in users)]
-    lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
-    for p in points:
-        cells = [", ".join(p.people), str(len(p.people)), str(p.humans), f"{p.mean():.1%}"]
-        cells += [f"{p.mean(u):.1%}" for u in users]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+    rows = [
+        [", ".join(p.people), str(len(p.people)), str(p.humans), f"{p.mean():.1%}"]
+        + [f"{p.mean(u):.1%}" for u in users]
+        for p in points
+    ]
+    return _markdown(head, rows)
 
 
 def _summary(points: Sequence[CurvePoint], users: Sequence[str]) -> str:
     head = ["k", "groups", "mean caught (lowest-highest)"]
     head += [f"at {u} (lowest-highest)" for u in users]
-    lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
+    rows: list[list[str]] = []
     for k in sorted({len(p.people) for p in points}):
         mine = [p for p in points if len(p.people) == k]
         cells = [str(k), str(len(mine))]
         for user in (None, *users):
             means = [p.mean(user) for p in mine]
             cells.append(f"{statistics.fmean(means):.1%} ({min(means):.1%}-{max(means):.1%})")
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+        rows.append(cells)
+    return _markdown(head, rows)
 
 
 def main(argv: list[str] | None = None) -> int:
