@@ -23,7 +23,6 @@ from scoring._fitting import fit, proba
 from scoring.botgen import EVALUATION_ONLY
 from scoring.dataset import Split, concat
 from scoring.evaluate import FamilyMetrics, available_families, family_metrics, format_table
-from scoring.humans import list_users
 from scoring.training_sets import add_arguments, build_sets, sizes_of, users_of
 
 __all__ = ["alone", "main"]
@@ -55,7 +54,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     split_users = users_of(args)
     if split_users is None:
-        print(f"bad user split; users found: {list_users(args.human)}", file=sys.stderr)
         return 2
     families = available_families()
     sets = build_sets(args.human, split_users, families, args.seed, sizes_of(args))

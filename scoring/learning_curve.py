@@ -30,7 +30,6 @@ from scoring._fitting import fit, proba
 from scoring.botgen import EVALUATION_ONLY
 from scoring.dataset import Split, concat
 from scoring.evaluate import available_families, family_metrics
-from scoring.humans import list_users
 from scoring.training_sets import add_arguments, build_sets, sizes_of, users_of, without_family
 
 __all__ = ["CurvePoint", "groups", "human_rows", "main", "measure"]
@@ -145,7 +144,6 @@ def main(argv: list[str] | None = None) -> int:
 
     split_users = users_of(args)
     if split_users is None:
-        print(f"bad user split; users found: {list_users(args.human)}", file=sys.stderr)
         return 2
     if args.pieces < 1 or args.subsets < 1:
         print("--pieces and --subsets must be at least 1", file=sys.stderr)

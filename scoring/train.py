@@ -40,7 +40,7 @@ from scoring.evaluate import (
     family_metrics,
 )
 from scoring.features._grid import Array
-from scoring.humans import data_hash, list_users
+from scoring.humans import data_hash
 from scoring.model import OnnxModel
 from scoring.training_sets import add_arguments, build_sets, sizes_of, users_of, without_family
 from scoring.visits import (
@@ -135,7 +135,6 @@ def main(argv: list[str] | None = None) -> int:
 
     split_users = users_of(args)
     if split_users is None:
-        print(f"bad user split; users found: {list_users(args.human)}", file=sys.stderr)
         return 2
     train_users, calib_users, test_users = split_users
     families = available_families()

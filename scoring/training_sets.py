@@ -8,6 +8,7 @@ of one is comparable with the card of the other for the same seed.
 from __future__ import annotations
 
 import argparse
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -148,7 +149,10 @@ def sizes_of(args: argparse.Namespace) -> SetSizes:
 
 
 def users_of(args: argparse.Namespace) -> tuple[list[str], list[str], list[str]] | None:
-    """:func:`user_split` of the users found under ``--human``."""
-    return user_split(
-        list_users(args.human), args.test_users.split(","), args.calib_users.split(",")
-    )
+    """:func:`user_split` of the users found under ``--human``; when it fails, says so
+    on stderr, naming the users found."""
+    found = list_users(args.human)
+    users = user_split(found, args.test_users.split(","), args.calib_users.split(","))
+    if users is None:
+        print(f"bad user split; users found: {found}", file=sys.stderr)
+    return users
